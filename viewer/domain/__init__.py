@@ -1,0 +1,1 @@
+"""The domain layer: frozen dataclasses and pure functions, standard library only."""
