@@ -99,6 +99,11 @@ def load_catalog(data_dir: Path | str) -> Catalog:
 
     regions = one("regions.yaml", RegionsFile)
     sources = one("sources.yaml", SourcesFile)
+    for path in sorted((data_dir / "sources").glob("*.yaml")):
+        extra, found = validate_file(path, SourcesFile, _shown(path, data_dir))
+        problems.extend(found)
+        if extra is not None and sources is not None:
+            sources = SourcesFile(version=1, sources=[*sources.sources, *extra.sources])
     muscles: list[tuple[str, MuscleFile]] = []
     for path in sorted((data_dir / "muscles").glob("*.yaml")):
         doc, found = validate_file(path, MuscleFile, _shown(path, data_dir))
