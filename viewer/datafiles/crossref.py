@@ -20,7 +20,9 @@ def _duplicates(ids: list[str]) -> set[str]:
 
 
 class _Checker:
-    def __init__(self, region_ids: set[str], source_ids: set[str], landmarks: frozenset[str] | None):
+    def __init__(self, region_ids: set[str] | None, source_ids: set[str] | None,
+                 landmarks: frozenset[str] | None):
+        # None: that file did not load, its own problems are reported; skip checks against it
         self.region_ids = region_ids
         self.source_ids = source_ids
         self.landmarks = landmarks
@@ -30,6 +32,8 @@ class _Checker:
         self.problems.append(Problem(file, entry, field, message))
 
     def citations(self, file: str, entry: str, field: str, cites) -> None:  # noqa: ANN001
+        if self.source_ids is None:
+            return
         for i, cite in enumerate(cites):
             if cite.source not in self.source_ids:
                 self.add(file, entry, f"{field}[{i}].source",
@@ -37,7 +41,7 @@ class _Checker:
 
     def zone(self, file: str, entry: str, field: str, zone: ZoneModel) -> None:
         for i, region in enumerate(zone.regions):
-            if region not in self.region_ids:
+            if self.region_ids is not None and region not in self.region_ids:
                 self.add(file, entry, f"{field}.regions[{i}]",
                          f"unknown region id '{region}'{_hint(region, self.region_ids)}")
         if _duplicates(list(zone.regions)):
@@ -65,8 +69,8 @@ def cross_check(
     landmarks: frozenset[str] | None,
 ) -> list[Problem]:
     """Return every cross-reference problem (empty when all ids agree)."""
-    region_ids = {r.id for r in regions.regions} if regions else set()
-    source_ids = {s.id for s in sources.sources} if sources else set()
+    region_ids = {r.id for r in regions.regions} if regions else None
+    source_ids = {s.id for s in sources.sources} if sources else None
     check = _Checker(region_ids, source_ids, landmarks)
     if regions:
         for dup in sorted(_duplicates([r.id for r in regions.regions])):

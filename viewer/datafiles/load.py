@@ -36,7 +36,6 @@ def _entry_and_field(raw: Any, loc: tuple) -> tuple[str, str]:
         muscle = raw.get("muscle") if isinstance(raw, dict) else None
         ident = muscle.get("id") if isinstance(muscle, dict) else None
         entry = str(ident) if ident else "muscle"
-        rest = rest[1:]
     field = ""
     for part in rest:
         field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else str(part))
