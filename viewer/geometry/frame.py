@@ -1,0 +1,111 @@
+"""Muscle frame (s, t, depth) -> 3D point, and nearest vertex / surface point queries.
+
+A trigger point is stored as (muscle part, s, t, depth) so it survives a rebuild of the meshes
+(see ``docs/assets.md``); :func:`place` turns it into a point in the body frame and
+:func:`nearest_surface_point` finds the skin point over it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+from trimesh.triangles import closest_point as _closest_on_triangles
+
+from viewer.geometry.meshes import MeshData
+from viewer.geometry.surface import cached_per_mesh
+
+FRAME_ARRAYS = ("frame_mid", "frame_normal", "frame_thickness")
+# Candidate faces for the exact closest point: those around this many nearest vertices.
+_CANDIDATE_VERTICES = 8
+
+
+class FrameError(ValueError):
+    """A mesh without a usable muscle frame; the message names the missing or bad array."""
+
+
+def _frame(mesh: MeshData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    missing = [k for k in FRAME_ARRAYS if k not in mesh.arrays]
+    if missing:
+        raise FrameError(f"muscle mesh has no array {', '.join(repr(k) for k in missing)} "
+                         f"(needed to place a trigger point)")
+    mid = np.asarray(mesh.arrays["frame_mid"], dtype=np.float64)
+    normal = np.asarray(mesh.arrays["frame_normal"], dtype=np.float64)
+    thickness = np.asarray(mesh.arrays["frame_thickness"], dtype=np.float64)
+    if mid.ndim != 3 or mid.shape[2] != 3 or normal.shape != mid.shape or thickness.shape != mid.shape[:2]:
+        raise FrameError(f"muscle frame arrays have inconsistent shapes: frame_mid {mid.shape}, "
+                         f"frame_normal {normal.shape}, frame_thickness {thickness.shape}")
+    return mid, normal, thickness
+
+
+def _bilinear(grid: np.ndarray, s: float, t: float) -> np.ndarray:
+    """Bilinear interpolation of ``grid`` (S, T, ...) at s, t in [0, 1] on linspace nodes."""
+    def cell(u: float, n: int) -> tuple[int, float]:
+        if n == 1:
+            return 0, 0.0
+        x = min(max(float(u), 0.0), 1.0) * (n - 1)
+        i = min(int(np.floor(x)), n - 2)
+        return i, x - i
+
+    i, fs = cell(s, grid.shape[0])
+    j, ft = cell(t, grid.shape[1])
+    i1, j1 = min(i + 1, grid.shape[0] - 1), min(j + 1, grid.shape[1] - 1)
+    return ((1 - fs) * (1 - ft) * grid[i, j] + fs * (1 - ft) * grid[i1, j]
+            + (1 - fs) * ft * grid[i, j1] + fs * ft * grid[i1, j1])
+
+
+def place(mesh: MeshData, s: float, t: float, depth: float) -> np.ndarray:
+    """The 3D point at (s, t, depth) of a muscle part.
+
+    ``s`` and ``t`` are clamped to [0, 1]; ``depth`` 0 is the superficial surface
+    (mid + normal * thickness / 2), 1 the deep surface, 0.5 the mid-surface.
+    """
+    mid, normal, thickness = _frame(mesh)
+    n = _bilinear(normal, s, t)
+    norm = float(np.linalg.norm(n))
+    if norm < 1e-12:
+        raise FrameError(f"muscle frame normal vanishes at s={s}, t={t}")
+    half = 0.5 * float(_bilinear(thickness, s, t))
+    return _bilinear(mid, s, t) + (n / norm) * half * (1.0 - 2.0 * float(depth))
+
+
+def _tree(mesh: MeshData) -> cKDTree:
+    return cached_per_mesh("kdtree", mesh, lambda m: cKDTree(np.asarray(m.points, dtype=np.float64)))
+
+
+def _vertex_faces(mesh: MeshData) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex -> incident faces as CSR (offsets, face ids)."""
+    def build(m: MeshData) -> tuple[np.ndarray, np.ndarray]:
+        faces = np.asarray(m.faces, dtype=np.int64).ravel()
+        order = np.argsort(faces, kind="stable")
+        counts = np.bincount(faces, minlength=m.n_points)
+        return np.concatenate([[0], np.cumsum(counts)]), order // 3
+    return cached_per_mesh("vertex-faces", mesh, build)
+
+
+def nearest_vertex(mesh: MeshData, point: np.ndarray) -> int:
+    """Index of the vertex closest (straight line) to ``point``."""
+    _, index = _tree(mesh).query(np.asarray(point, dtype=np.float64).reshape(3))
+    return int(index)
+
+
+def nearest_surface_point(mesh: MeshData, point: np.ndarray) -> tuple[np.ndarray, int]:
+    """The closest point on the mesh's triangles to ``point`` and the vertex nearest to it."""
+    p = np.asarray(point, dtype=np.float64).reshape(3)
+    k = min(_CANDIDATE_VERTICES, mesh.n_points)
+    _, near = _tree(mesh).query(p, k=k)
+    near = np.atleast_1d(near)
+    if mesh.n_faces == 0:
+        v = int(near[0])
+        return np.asarray(mesh.points[v], dtype=np.float64), v
+    offsets, face_ids = _vertex_faces(mesh)
+    cand = np.unique(np.concatenate([face_ids[offsets[v]:offsets[v + 1]] for v in near]))
+    if cand.size == 0:
+        v = int(near[0])
+        return np.asarray(mesh.points[v], dtype=np.float64), v
+    tris = np.asarray(mesh.points, dtype=np.float64)[np.asarray(mesh.faces)[cand]]
+    closest = _closest_on_triangles(tris, np.repeat(p[None], len(cand), axis=0))
+    best = int(np.argmin(np.linalg.norm(closest - p, axis=1)))
+    surface_point = closest[best]
+    corners = np.asarray(mesh.faces)[cand[best]]
+    vertex = int(corners[np.argmin(np.linalg.norm(mesh.points[corners] - surface_point, axis=1))])
+    return surface_point, vertex
