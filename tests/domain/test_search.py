@@ -22,6 +22,7 @@ def index():
     ("alpah", "muscle", "alpha"),
     ("musculus beta", "muscle", "beta"),
     ("beta trp1", "trigger_point", "beta_tp1"),
+    ("alpha tp2", "trigger_point", "alpha_tp2"),
     ("breastbone", "region", "sternum"),
     ("tempel", "region", "temple"),
 ])

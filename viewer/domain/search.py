@@ -35,8 +35,16 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 
+_TRP = re.compile(r"^tp(\d*)$")
+
+
 def _words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
+
+
+def _query_words(text: str) -> list[str]:
+    """Query words; "tp2" is read as the charts' "TrP2"."""
+    return [_TRP.sub(r"trp\1", w) for w in _words(text)]
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class SearchIndex:
         return found
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        tokens = _words(query)
+        tokens = _query_words(query)
         if not tokens:
             return []
         per_token = [self._word_matches(t) for t in tokens]

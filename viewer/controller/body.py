@@ -1,0 +1,165 @@
+"""``Body``: the built meshes plus the skin fields the app derives from them (numpy only).
+
+It answers the questions the controller and the scene share: where each trigger-point
+marker sits (on both sides), the referral weights of a selection on the skin, and the
+pain drawing. Expensive things (the rasteriser, the drawing) are made on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from viewer.domain.model import Catalog, Side, TriggerPoint
+from viewer.geometry.meshes import MeshData, MeshLibrary
+from viewer.state import Selection
+
+SIDE_SUFFIX = {"right": "r", "left": "l"}
+# Markers float this far above the skin so that they are never buried in it.
+MARKER_LIFT_M = 0.004
+
+
+@dataclass(frozen=True)
+class MarkerPlace:
+    """Where a trigger point's marker is drawn."""
+
+    point: np.ndarray  # on the skin, lifted along the normal
+    normal: np.ndarray  # outward skin normal there
+    skin_vertex: int
+    muscle_point: np.ndarray  # the trigger point itself, inside the muscle
+
+
+class Body:
+    """Meshes of one level of detail and the fields on its skin."""
+
+    def __init__(self, catalog: Catalog, library: MeshLibrary) -> None:
+        self.catalog = catalog
+        self.library = library
+        self.skin_id = library.skin_part().id
+        self.skin: MeshData = library.load(self.skin_id)
+        self._lock = threading.Lock()
+        self._weights_lock = threading.Lock()
+        self._rasteriser = None
+        self._stop_warm_up = threading.Event()
+        self.problems: list[str] = []  # one line each, shown in the status bar
+
+    # --- parts -------------------------------------------------------------------------------
+    def muscle_part(self, anatomy: str, side: str) -> str | None:
+        """The part id of a side-neutral muscle part on one side, if it was built."""
+        wanted = {"right": ("right", "midline"), "left": ("left", "midline")}[side]
+        for info in self.library.parts:
+            if info.kind == "muscle" and info.anatomy == anatomy and info.side in wanted:
+                return info.id
+        candidate = f"{anatomy}_{SIDE_SUFFIX[side]}"
+        return candidate if self.library.has_part(candidate) else None
+
+    # --- markers -----------------------------------------------------------------------------
+    @cached_property
+    def markers(self) -> dict[Selection, MarkerPlace]:
+        """Every trigger point whose muscle part exists, on both sides."""
+        from viewer.geometry.frame import nearest_surface_point, place
+
+        out: dict[Selection, MarkerPlace] = {}
+        for tp in self.catalog.trigger_points:
+            for side in ("right", "left"):
+                part = self.muscle_part(tp.location.part, side)
+                if part is None:
+                    continue
+                loc = tp.location
+                try:
+                    inside = np.asarray(place(self.library.load(part), loc.s, loc.t, loc.depth), float)
+                except ValueError as exc:  # a part built without its frame: report, keep going
+                    self.problems.append(f"{self.library.assets_dir / self.library.part(part).file}: "
+                                         f"trigger point {tp.id} cannot be placed ({exc})")
+                    continue
+                on_skin, vertex = nearest_surface_point(self.skin, inside)
+                normal = np.asarray(self.skin.normals[int(vertex)], float)
+                point = np.asarray(on_skin, float) + normal * MARKER_LIFT_M
+                out[Selection(tp.id, side)] = MarkerPlace(point, normal, int(vertex), inside)
+        return out
+
+    # --- referral ---------------------------------------------------------------------------
+    @property
+    def rasteriser(self):
+        # A lock, not cached_property: the warm-up thread and a click may both ask for it.
+        with self._lock:
+            if self._rasteriser is None:
+                from viewer.geometry.referral import ReferralRasteriser
+
+                self._rasteriser = ReferralRasteriser(self.skin, self.library.regions, self.library.landmarks)
+            return self._rasteriser
+
+    def weights(self, selection: Selection) -> tuple[np.ndarray, np.ndarray]:
+        """(essential, spillover) per skin vertex in [0, 1] for a selection (cached)."""
+        tp: TriggerPoint = self.catalog.trigger_point(selection.tp)
+        rasteriser = self.rasteriser
+        with self._weights_lock:
+            return rasteriser.weights(tp, Side(selection.side))
+
+    def warm_up(self) -> None:
+        """Build the skin graph and the weights of every marker now, not on the first click.
+
+        Building the graph of a 300 k-vertex skin takes seconds; the app runs this in a
+        background thread after the window is shown (:meth:`start_warm_up`).
+        """
+        for selection in list(self.markers):
+            if self._stop_warm_up.is_set():
+                return
+            self.weights(selection)
+
+    def start_warm_up(self) -> threading.Thread:
+        thread = threading.Thread(target=self.warm_up, name="skin-fields-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def stop_warm_up(self) -> None:
+        self._stop_warm_up.set()
+
+    def zone_mask(self, selection: Selection, threshold: float = 0.5) -> np.ndarray:
+        """Skin vertices inside the zone (essential or spillover), e.g. to frame the camera."""
+        essential, spillover = self.weights(selection)
+        return (essential >= threshold) | (spillover >= threshold)
+
+    # --- pain drawing -------------------------------------------------------------------------
+    @cached_property
+    def drawing(self):
+        from viewer.geometry.brush import PainDrawing
+
+        return PainDrawing(self.skin)
+
+    @cached_property
+    def _ticks(self):
+        from viewer.geometry.brush import PainDrawing
+
+        return PainDrawing(self.skin)
+
+    def paint_regions(self, ticked: dict[tuple[str, str], bool]) -> None:
+        """Replace the ticked-region layer of the drawing by the regions ticked now."""
+        chosen = [key for key, on in ticked.items() if on]
+        ticks = self._ticks
+        ticks.clear()
+        if chosen:
+            ticks.tick_regions(self.library.regions, chosen)
+
+    @property
+    def has_drawing(self) -> bool:
+        """Was anything painted or ticked yet (without creating the drawing)?"""
+        return "drawing" in self.__dict__ or "_ticks" in self.__dict__
+
+    def painted(self) -> np.ndarray:
+        """The whole drawing (brush and ticked regions) per skin vertex in [0, 1]."""
+        brush = self.drawing.painted
+        if "_ticks" not in self.__dict__:
+            return brush
+        return np.maximum(brush, self._ticks.painted)
+
+    def pain_coverage(self) -> dict[tuple[str, str], float]:
+        """(region id, side) -> painted area in m^2, brush and ticks together."""
+        out = dict(self.drawing.region_coverage(self.library.regions))
+        if "_ticks" in self.__dict__:
+            for key, area in self._ticks.region_coverage(self.library.regions).items():
+                out[key] = max(out.get(key, 0.0), area)
+        return {k: v for k, v in out.items() if v > 0}

@@ -1,0 +1,1 @@
+"""Image and report writers (numpy and zlib only; no Qt, no VTK)."""

@@ -1,0 +1,66 @@
+"""The 3D view: a ``QtInteractor`` set up for software GL, and animated camera moves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractAnimation, QEasingCurve, QVariantAnimation
+from PySide6.QtWidgets import QWidget
+from pyvistaqt import QtInteractor
+
+from viewer.scene import cameras
+from viewer.scene.cameras import CameraPose
+
+
+def make_interactor(parent: QWidget, multi_samples: int) -> QtInteractor:
+    """No idle render timer (165 % CPU otherwise) and pyvista's own key bindings removed
+    (``q`` would close the view, ``f`` runs a blocking fly-to); the menus own the keys."""
+    plotter = QtInteractor(parent, auto_update=False, multi_samples=multi_samples)
+    for key in list(getattr(plotter, "_key_press_event_callbacks", {})):
+        plotter.clear_events_for_key(key)
+    # VTK's interactor style also reacts to letters (w: wireframe, 3: stereo, e: exit...).
+    plotter.iren.interactor.AddObserver("CharEvent", _swallow, 10.0)
+    return plotter
+
+
+def _swallow(obj, _event) -> None:
+    obj.SetKeyCode("\0")
+
+
+class CameraAnimator:
+    """Glide the camera between two poses without blocking the event loop.
+
+    One paint per animation frame (``interactor.update()``); a new move replaces the
+    running one. With ``duration_ms=0`` it jumps (tests, reduced motion).
+    """
+
+    def __init__(self, plotter: QtInteractor, duration_ms: int = 450) -> None:
+        self.plotter = plotter
+        self.duration_ms = duration_ms
+        self.animation: QVariantAnimation | None = None
+        self.frames = 0
+
+    def move(self, start: CameraPose, end: CameraPose) -> None:
+        if self.animation is not None:
+            self.animation.stop()
+            self.animation = None
+        if self.duration_ms <= 0:
+            self._show(end)
+            return
+        anim = QVariantAnimation(self.plotter, startValue=0.0, endValue=1.0, duration=self.duration_ms)
+        anim.setEasingCurve(QEasingCurve.Type.InOutCubic)
+        anim.valueChanged.connect(lambda t: self._show(start.lerp(end, float(t))))
+        anim.finished.connect(self._on_finished)
+        self.animation = anim
+        anim.start(QAbstractAnimation.DeletionPolicy.KeepWhenStopped)
+
+    def _on_finished(self) -> None:
+        self.animation = None
+
+    @property
+    def running(self) -> bool:
+        return self.animation is not None
+
+    def _show(self, pose: CameraPose) -> None:
+        self.frames += 1
+        cameras.apply(self.plotter.camera, pose)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.plotter.interactor.update()

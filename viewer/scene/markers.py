@@ -1,0 +1,120 @@
+"""Trigger-point markers: the charts' X, lying on the skin, all in ONE actor.
+
+One actor for all markers because every actor costs a fixed amount per frame on software GL
+(measured: 266 tiny actors added about 250 ms to an 800x800 llvmpipe frame). Filtering and
+highlighting rebuild this small mesh (8 points per marker) and its per-cell colours.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+
+from viewer.controller.body import MarkerPlace
+from viewer.scene import theme
+from viewer.state import Selection
+
+ARM_M = 0.011  # half-length of each bar of the X
+BAR_M = 0.0028  # half-width of a bar
+SELECTED_SCALE = 1.6
+CANDIDATE_SCALE = 1.35
+
+
+def _tangent_frame(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two unit vectors across the skin; the first as vertical as the normal allows."""
+    up = np.array([0.0, 0.0, 1.0])
+    u = up - normal * float(up @ normal)
+    if np.linalg.norm(u) < 1e-6:
+        u = np.array([1.0, 0.0, 0.0]) - normal * normal[0]
+    u /= np.linalg.norm(u)
+    return u, np.cross(normal, u)
+
+
+def x_offsets(normal: np.ndarray, arm: float = ARM_M, bar: float = BAR_M) -> np.ndarray:
+    """(8, 3) corner offsets of two crossed flat bars in the tangent plane of ``normal``."""
+    n = np.asarray(normal, float) / np.linalg.norm(normal)
+    u, v = _tangent_frame(n)
+    corners = []
+    for direction in ((u + v) / np.sqrt(2.0), (u - v) / np.sqrt(2.0)):
+        along, across = direction * arm, np.cross(n, direction) * bar
+        corners += [-along - across, along - across, along + across, -along + across]
+    return np.asarray(corners)
+
+
+class MarkerSet:
+    """The marker mesh and its look (normal, selected, candidate, hidden)."""
+
+    def __init__(self, plotter: pv.BasePlotter, places: dict[Selection, MarkerPlace]) -> None:
+        self.plotter = plotter
+        self.places = places
+        self.keys: list[Selection] = list(places)
+        self._centres = np.array([places[k].point for k in self.keys], float).reshape(-1, 3)
+        self._offsets = np.array([x_offsets(places[k].normal) for k in self.keys]).reshape(-1, 8, 3)
+        self.shown: set[Selection] = set(self.keys)
+        self.selected: Selection | None = None
+        self.candidates: set[Selection] = set()
+        self.poly = pv.PolyData()
+        self.actor: pv.Actor | None = None
+        self._rebuild()
+
+    # --- look -------------------------------------------------------------------------------
+    def show_only(self, keys: set[Selection]) -> None:
+        """Hide every marker not in ``keys``."""
+        self.shown = {k for k in self.keys if k in keys}
+        self._rebuild()
+
+    def highlight(self, selected: Selection | None, candidates: set[Selection]) -> None:
+        """Selected in yellow and larger, candidates in green, the rest dark."""
+        self.selected, self.candidates = selected, set(candidates)
+        self._rebuild()
+
+    def is_shown(self, key: Selection) -> bool:
+        return key in self.shown
+
+    def style_of(self, key: Selection) -> tuple[str, float]:
+        """(hex colour, scale) a marker is drawn with."""
+        if key == self.selected:
+            return theme.MARKER_SELECTED, SELECTED_SCALE
+        if key in self.candidates:
+            return theme.MARKER_CANDIDATE, CANDIDATE_SCALE
+        return theme.MARKER, 1.0
+
+    def visible_points(self) -> tuple[list[Selection], np.ndarray]:
+        keys = [k for k in self.keys if k in self.shown]
+        pts = np.array([self.places[k].point for k in keys]).reshape(-1, 3)
+        return keys, pts
+
+    # --- mesh -------------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        index = [i for i, k in enumerate(self.keys) if k in self.shown]
+        if not index:
+            if self.actor is not None:
+                self.actor.visibility = False
+            return
+        styles = [self.style_of(self.keys[i]) for i in index]
+        scales = np.array([s for _, s in styles])[:, None, None]
+        centres, offsets = self._centres[index], self._offsets[index]
+        colours = [(theme.rgb(c) * 255).round() for c, _ in styles]
+        points = centres[:, None, :] + offsets * scales
+        if self.selected in self.shown:
+            # A dark rim under the yellow X keeps it visible on pale skin; it comes last so
+            # marker j still owns cells 2j and 2j+1. The X itself is lifted 1 mm above it.
+            j = index.index(self.keys.index(self.selected))
+            normal = np.asarray(self.places[self.selected].normal, float)
+            rim = centres[j] + x_offsets(normal, ARM_M * SELECTED_SCALE + 0.0015, BAR_M * SELECTED_SCALE + 0.0012)
+            points[j] += normal / np.linalg.norm(normal) * 0.001
+            points = np.concatenate([points, rim[None]])
+            colours.append((theme.rgb(theme.MARKER) * 255).round())
+        points = points.reshape(-1, 3)
+        quads = np.arange(len(points)).reshape(-1, 4)
+        faces = np.c_[np.full(len(quads), 4), quads].ravel()
+        colours = np.repeat(colours, 2, axis=0).astype(np.uint8)
+        mesh = pv.PolyData(points.astype(np.float32), faces)
+        mesh.cell_data.set_array(colours, "rgb")
+        if self.actor is None:
+            self.poly = mesh
+            self.actor = self.plotter.add_mesh(self.poly, scalars="rgb", rgb=True, preference="cell", name="markers",
+                                               render=False, reset_camera=False, lighting=False, pickable=False)
+        else:
+            self.poly.copy_from(mesh)
+        self.actor.visibility = True

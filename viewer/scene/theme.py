@@ -1,0 +1,49 @@
+"""Colours and render options of the 3D scene, in one place.
+
+The referral palette follows Okabe & Ito (2008), "Color Universal Design", which stays
+distinct under the common colour-vision deficiencies: the essential zone is vermillion, the
+spillover zone sky blue with light stripes, so the two differ in hue, lightness and texture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def rgb(hex_colour: str) -> np.ndarray:
+    """``"#RRGGBB"`` -> float RGB in [0, 1]."""
+    h = hex_colour.lstrip("#")
+    return np.array([int(h[i:i + 2], 16) / 255.0 for i in (0, 2, 4)])
+
+
+ESSENTIAL = "#D55E00"  # Okabe-Ito vermillion
+SPILLOVER = "#56B4E9"  # Okabe-Ito sky blue
+SPILLOVER_STRIPE = "#B9E0F6"  # lighter sky blue for the stripes
+PAIN = "#CC79A7"  # Okabe-Ito reddish purple: the user's own pain drawing
+SKIN = "#E8C4A8"
+MUSCLE = "#B5574B"
+MUSCLE_SELECTED = "#E69F00"  # Okabe-Ito orange
+BONE = "#EDE6D3"
+MARKER = "#1A1A1A"
+MARKER_SELECTED = "#F0E442"  # Okabe-Ito yellow, outlined by its dark rim
+MARKER_CANDIDATE = "#009E73"  # Okabe-Ito bluish green
+BACKGROUND = "#F3F4F6"
+BACKGROUND_TOP = "#D9DEE5"
+
+SKIN_OPACITY = {"opaque": 1.0, "translucent": 0.35, "hidden": 0.0}
+# Stripe period of the spillover hatch along the body diagonal, in metres.
+STRIPE_PERIOD_M = 0.018
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Per-run render options: anti-aliasing is off on software GL (3-4x slower there)."""
+
+    multi_samples: int = 0
+    smooth_shading: bool = True
+    fxaa: bool = False
+
+
+TESTING = RenderOptions(multi_samples=0, smooth_shading=False, fxaa=False)
