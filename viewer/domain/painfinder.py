@@ -97,7 +97,8 @@ def _reason(catalog: Catalog, ess: dict[str, float], spill: dict[str, float], to
     def part(label: str, hits: dict[str, float]) -> str:
         names = ", ".join(catalog.region(r).name.lower() for r in sorted(hits))
         share = 100.0 * sum(hits.values()) / total
-        return f"{label} zone covers {names} ({share:.0f} % of the drawing)"
+        shown = "<1" if share < 0.5 else f"{share:.0f}"
+        return f"{label} zone covers {names} ({shown} % of the drawing)"
 
     parts = [part("essential", ess)] if ess else []
     if spill:
