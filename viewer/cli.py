@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-screenshots", action="store_true", help="skip the review screenshots")
     be = sub.add_parser("bench", help="measure start-up, frame time, selection, search, memory")
     be.add_argument("--json", action="store_true")
+    be.add_argument("--lod", type=int, choices=(0, 1), default=argparse.SUPPRESS,
+                    help="level of detail (default: by renderer)")
     be.add_argument("--size", type=_size, default=(1280, 800), metavar="WxH")
     be.add_argument("--build", action="store_true", help="time the asset build instead")
     be.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
@@ -161,7 +163,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from viewer.anatomy.build import build_assets
-    from viewer.anatomy.gates import BuildError
+    from viewer.anatomy.errors import AnatomyDataError, BuildError
 
     out = args.out or locations.assets_dir()
     try:
@@ -169,6 +171,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
                               screenshots=not args.no_screenshots)
     except BuildError as exc:
         print(f"build-assets: quality gates failed:\n{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except AnatomyDataError as exc:
+        print(f"build-assets: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"build-assets: wrote {out} in {report.get('seconds', 0):.1f} s")
     return EXIT_OK
