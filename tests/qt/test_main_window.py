@@ -77,7 +77,7 @@ def test_pain_finder_paints_with_the_brush_and_lists_candidates(main_window, qtb
     assert window.scene.overlay.pain.max() > 0.99
     assert any(c.trigger_point == "beta_tp1" for c in controller.state.candidates)
     first = window.pain.candidates.item(0).text()
-    assert "Beta TrP1" in first and "(right)" in first
+    assert first.startswith("1. Beta muscle \u2013 TrP1 (right)") and "score" in first
     window.pain.candidates.itemClicked.emit(window.pain.candidates.item(0))
     assert controller.state.selection == Selection("beta_tp1", "right")
 
@@ -117,3 +117,129 @@ def test_camera_glides_without_blocking(main_window, qtbot):
     qtbot.waitUntil(lambda: not animator.running, timeout=5000)
     assert animator.frames >= 2
     assert np.allclose(window.plotter.camera.position, end.position, atol=1e-6)
+
+
+def _settled_frames(window, qtbot) -> int:
+    qtbot.wait(150)  # let queued paints happen
+    return window.scene.frames_rendered
+
+
+def test_a_click_that_selects_costs_exactly_one_render(main_window, qtbot):
+    window = main_window
+    window.controller.show_view("front")
+    key = Selection("beta_tp1", "left")
+    pos = window.marker_position(key)
+    before = _settled_frames(window, qtbot)
+    qtbot.mouseClick(window.plotter, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: window.scene.frames_rendered > before, timeout=5000)
+    assert window.controller.state.selection == key
+    assert _settled_frames(window, qtbot) == before + 1, "the style's release render must be folded in"
+
+
+def test_each_brush_dab_costs_one_render(main_window, qtbot):
+    window = main_window
+    window.controller.show_view("front")
+    window.controller.set_mode("paint")
+    pos = window.marker_position(Selection("beta_tp1", "right"))
+    before = _settled_frames(window, qtbot)
+    qtbot.mousePress(window.plotter, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: window.scene.frames_rendered > before, timeout=5000)
+    assert _settled_frames(window, qtbot) == before + 1
+    qtbot.mouseMove(window.plotter, pos + QPoint(0, 12))
+    qtbot.waitUntil(lambda: window.scene.frames_rendered > before + 1, timeout=5000)
+    assert _settled_frames(window, qtbot) == before + 2
+    qtbot.mouseRelease(window.plotter, Qt.MouseButton.LeftButton, pos=pos + QPoint(0, 12))
+    assert _settled_frames(window, qtbot) == before + 2, "releasing the brush changes nothing on screen"
+
+
+def test_right_drag_turns_the_body_while_painting(main_window, qtbot):
+    window = main_window
+    controller = window.controller
+    controller.show_view("front")
+    controller.set_mode("paint")
+    centre = QPoint(window.plotter.width() // 2, window.plotter.height() // 2)
+    before = np.array(window.plotter.camera.position)
+    revision = controller.state.pain_revision
+    qtbot.mousePress(window.plotter, Qt.MouseButton.RightButton, pos=centre)
+    for step in range(1, 6):
+        qtbot.mouseMove(window.plotter, centre + QPoint(12 * step, 0))
+    qtbot.mouseRelease(window.plotter, Qt.MouseButton.RightButton, pos=centre + QPoint(60, 0))
+    after = np.array(window.plotter.camera.position)
+    assert not np.allclose(after, before), "the right drag turns the camera"
+    distance = np.linalg.norm(np.array(window.plotter.camera.focal_point) - after)
+    assert np.isclose(distance, np.linalg.norm(np.array(window.plotter.camera.focal_point) - before), rtol=1e-3), \
+        "it turns; it does not zoom"
+    assert controller.state.pain_revision == revision, "turning never paints"
+    assert "Right-drag turns" in window.pain.hint.text()
+
+
+def test_markers_lie_on_the_muscle_when_the_skin_is_hidden_and_stay_clickable(main_window, qtbot):
+    window = main_window
+    controller = window.controller
+    key = Selection("beta_tp1", "left")
+    place = controller.body.markers[key]
+    controller.set_skin("hidden")
+    assert np.allclose(window.scene.markers.position(key), place.on_muscle)
+    assert not np.allclose(place.on_muscle, place.point)
+    controller.show_view("front")
+    qtbot.mouseClick(window.plotter, Qt.MouseButton.LeftButton, pos=window.marker_position(key))
+    assert controller.state.selection == key
+    controller.set_skin("opaque")
+    assert np.allclose(window.scene.markers.position(key), place.point)
+
+
+def _muscle_spot(window, part_id: str) -> QPoint:
+    """A widget point where the picker finds ``part_id`` and no marker."""
+    from viewer.scene.picking import display_position
+
+    from viewer.scene import cameras
+
+    scene, picker = window.scene, window.scene.picker
+    poly = scene.parts[part_id].poly
+    points = np.asarray(poly.points)
+    normal = points.mean(axis=0) - np.asarray(scene.skin.poly.center)  # outwards from the trunk
+    normal[2] = 0.0
+    scene.set_camera(cameras.frame_points(points, normal, scene._aspect()))  # close enough to miss the X
+    window.plotter.render()
+    xy, _ = display_position(window.plotter.renderer, points)
+    height = window.plotter.ren_win.GetSize()[1]
+    for x, y in xy:
+        pick = picker.pick_at(float(x), float(y))
+        if pick.part == part_id and pick.marker is None:
+            dpr = window.plotter.devicePixelRatioF()
+            return QPoint(round(x / dpr), round((height - y) / dpr))
+    raise AssertionError(f"no clickable spot on {part_id}")
+
+
+def test_hover_names_markers_and_muscles(main_window, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr("viewer.qt.main_window.QToolTip.showText", lambda _pos, text, *_: shown.append(text))
+    window = main_window
+    window.controller.show_view("front")
+    pos = window.marker_position(Selection("beta_tp1", "left"))
+    qtbot.mouseMove(window.plotter, pos + QPoint(1, 0))
+    qtbot.mouseMove(window.plotter, pos)
+    assert shown[-1] == "Beta TrP1 (left)"
+    window.controller.set_skin("hidden")
+    qtbot.mouseMove(window.plotter, _muscle_spot(window, "beta_l"))
+    assert shown[-1].startswith("Beta muscle (left)")
+
+
+def test_click_a_muscle_to_select_it_then_isolate_it_and_layers_survive_selection(main_window, qtbot):
+    window = main_window
+    controller, state = window.controller, window.controller.state
+    controller.show_view("front")
+    controller.set_skin("hidden")
+    controller.set_layer_visible("bone", False)
+    qtbot.mouseClick(window.plotter, Qt.MouseButton.LeftButton, pos=_muscle_spot(window, "beta_l"))
+    assert state.selected_muscle == "beta" and state.selection is None
+    assert "Beta muscle" in window.info.toPlainText()
+    window.actions_by_name["isolate"].trigger()
+    assert state.isolated_muscle == "beta"
+    shown = {pid for pid, p in window.scene.parts.items() if p.actor.visibility}
+    assert {"beta_l", "beta_r"} <= shown and not {"alpha_l", "alpha_r"} & shown
+    qtbot.mouseClick(window.plotter, Qt.MouseButton.LeftButton,
+                     pos=window.marker_position(Selection("beta_tp1", "left")))
+    assert state.selection == Selection("beta_tp1", "left")
+    assert (state.skin, state.isolated_muscle, "bone" in state.visible_layers) == ("hidden", "beta", False)
+    assert not window.scene.markers.is_shown(Selection("alpha_tp1", "left")), "isolation hides other markers"

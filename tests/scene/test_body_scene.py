@@ -185,7 +185,7 @@ def test_hover_names_the_marker_or_the_part_under_the_cursor(setup):
     picker._update_hover(*xy[0])  # unchanged: no second event
     picker._update_hover(*(xy[0] + [0, 80]))
     picker._update_hover(2, 2)
-    assert texts == ["Beta TrP1 (right)", "Skin", None]
+    assert texts == ["Beta TrP1 (right)", None], "the skin itself needs no tooltip"
 
 
 def test_click_on_a_muscle_through_see_through_skin_selects_the_muscle(setup):
@@ -200,3 +200,55 @@ def test_click_on_a_muscle_through_see_through_skin_selects_the_muscle(setup):
     assert controller.state.selected_muscle == "alpha" and controller.state.selection is None
     controller.set_skin("opaque")  # an opaque skin catches the click instead
     assert scene.picker.click_at(*xy[0]).part == "skin"
+
+
+def test_the_legend_explains_what_is_on_screen(setup):
+    controller, scene, _, _ = setup
+    controller.select_trigger_point("alpha_tp1", "right")
+    texts = [text for text, _ in scene.legend_lines()]
+    assert texts[:2] == ["Essential zone", "Spillover zone (striped)" if scene.overlay.striped else "Spillover zone"]
+    assert scene.legend.GetNumberOfEntries() == 2
+    controller.set_skin("hidden")  # the zones live on the skin: say why they are not seen
+    assert scene.legend.GetNumberOfEntries() == 1 and "hidden with the skin" in scene.legend_lines()[0][0]
+    controller.set_skin("opaque")
+    controller.clear_selection()
+    controller.paint_pain(scene.body.markers[Selection("alpha_tp1", "right")].skin_vertex)
+    assert [text for text, _ in scene.legend_lines()] == ["Your pain drawing"]
+    assert scene.legend.GetVisibility() and scene.legend.GetNumberOfEntries() == 1
+    controller.clear_pain()
+    assert not scene.legend.GetVisibility()
+
+
+def test_markers_move_onto_the_muscles_without_an_opaque_skin(setup):
+    controller, scene, _, _ = setup
+    key = Selection("beta_tp1", "left")
+    place = scene.body.markers[key]
+    assert np.allclose(scene.markers.position(key), place.point)
+    controller.set_skin("translucent")
+    assert np.allclose(scene.markers.position(key), place.on_muscle)
+    # the marker lies just outside the muscle, above the trigger point's place in it
+    assert np.linalg.norm(place.on_muscle - place.muscle_point) < np.linalg.norm(place.point - place.muscle_point)
+    assert float((place.on_muscle - place.muscle_point) @ place.muscle_normal) > 0
+    controller.set_skin("hidden")
+    controller.set_layer_visible("superficial", False)  # its muscle is hidden: nothing to lie on
+    assert not scene.markers.is_shown(key)
+    controller.set_layer_visible("superficial", True)
+    assert scene.markers.is_shown(key)
+
+
+def test_with_the_skin_hidden_a_selection_frames_its_muscle(setup):
+    controller, scene, plotter, _ = setup
+    controller.set_skin("hidden")
+    key = Selection("beta_tp1", "left")
+    pose = scene.selection_pose(key)
+    part = scene.parts[scene.body.markers[key].part].poly
+    lo, hi = np.asarray(part.bounds).reshape(3, 2).T
+    assert np.all(np.asarray(pose.focal_point) >= lo - 0.02) and np.all(np.asarray(pose.focal_point) <= hi + 0.02)
+    # seen from the side the marker faces
+    assert float((np.asarray(pose.position) - pose.focal_point) @ scene.body.markers[key].muscle_normal) > 0
+
+
+def test_two_lights_only(setup):
+    _, _, plotter, _ = setup
+    lights = plotter.renderer.GetLights()
+    assert lights.GetNumberOfItems() == 2, "every light costs per fragment on software GL"

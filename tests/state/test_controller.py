@@ -25,7 +25,7 @@ def test_selecting_a_trigger_point_sets_muscle_side_and_asks_to_frame_it(control
     controller.select_trigger_point("alpha_tp2", "left")
     assert controller.state.selection == Selection("alpha_tp2", "left")
     assert controller.state.selected_muscle == "alpha"
-    assert [n for n, _ in seen] == ["selected_muscle", "selection", "view_request"]
+    assert [n for n, _ in seen] == ["selection", "selected_muscle", "view_request"]
     assert controller.state.view_request.kind == "frame_selection"
 
 

@@ -75,8 +75,9 @@ class Controller:
         except ValueError as exc:
             self.state.status = f"Cannot show the referral zone of {tp_id}: {exc}"
             return
-        self.state.selected_muscle = tp.muscle
+        # The selection first: views that show both then draw the trigger point's card once.
         self.state.selection = Selection(tp_id, side)
+        self.state.selected_muscle = tp.muscle
         self.state.status = f"{tp.name} ({side})"
         self._request_view("frame_selection")
 

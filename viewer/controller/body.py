@@ -20,6 +20,8 @@ from viewer.state import Selection
 SIDE_SUFFIX = {"right": "r", "left": "l"}
 # Markers float this far above the skin so that they are never buried in it.
 MARKER_LIFT_M = 0.004
+# On a bare muscle (skin hidden or see-through) they lie closer: the muscle is the surface.
+MUSCLE_LIFT_M = 0.003
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class MarkerPlace:
     normal: np.ndarray  # outward skin normal there
     skin_vertex: int
     muscle_point: np.ndarray  # the trigger point itself, inside the muscle
+    part: str = ""  # the muscle part it belongs to
+    on_muscle: np.ndarray | None = None  # over the trigger point on the muscle's outer surface
+    muscle_normal: np.ndarray | None = None
+
+    def anchored(self, on_skin: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(point, normal) of the marker on the skin, or on the muscle when the skin is not opaque."""
+        if on_skin or self.on_muscle is None or self.muscle_normal is None:
+            return self.point, self.normal
+        return self.on_muscle, self.muscle_normal
 
 
 class Body:
@@ -78,8 +89,36 @@ class Body:
                 on_skin, vertex = nearest_surface_point(self.skin, inside)
                 normal = np.asarray(self.skin.normals[int(vertex)], float)
                 point = np.asarray(on_skin, float) + normal * MARKER_LIFT_M
-                out[Selection(tp.id, side)] = MarkerPlace(point, normal, int(vertex), inside)
+                on_muscle, muscle_normal = self._on_muscle_surface(part, inside, np.asarray(on_skin, float))
+                out[Selection(tp.id, side)] = MarkerPlace(point, normal, int(vertex), inside, part,
+                                                          on_muscle, muscle_normal)
         return out
+
+    def _on_muscle_surface(self, part: str, inside: np.ndarray, on_skin: np.ndarray
+                           ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Where the marker lies when the skin is not opaque: on the muscle, over the trigger point.
+
+        The muscle's surface point nearest to the skin point above the trigger point (the way a
+        palpating finger reaches it), lifted along the surface normal turned towards the skin.
+        Using the skin rather than the frame's "superficial" side keeps border trigger points
+        (e.g. the upper trapezius's free border) on the side the user looks at.
+        """
+        from viewer.geometry.frame import nearest_surface_point
+
+        mesh = self.library.load(part)
+        point, vertex = nearest_surface_point(mesh, on_skin)
+        point = np.asarray(point, float)
+        normal = np.asarray(mesh.normals[int(vertex)], float)
+        towards_skin = on_skin - point
+        if float(np.linalg.norm(towards_skin)) < 1e-6:  # the muscle reaches the skin: go outwards from the TrP
+            towards_skin = point - inside
+        length = float(np.linalg.norm(normal))
+        if length < 1e-9:
+            return None, None
+        normal = normal / length
+        if float(normal @ towards_skin) < 0:
+            normal = -normal
+        return point + normal * MUSCLE_LIFT_M, normal
 
     # --- referral ---------------------------------------------------------------------------
     @property

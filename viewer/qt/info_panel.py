@@ -19,6 +19,7 @@ class InfoPanel(QTextBrowser):
         self.setOpenLinks(False)
         self.setMinimumWidth(340)
         self.anchorClicked.connect(self._on_link)
+        self._html = ""
         state = controller.state
         state.events.selection.connect(self._on_selection_changed)
         state.events.selected_muscle.connect(self._on_selected_muscle_changed)
@@ -27,11 +28,17 @@ class InfoPanel(QTextBrowser):
     def _show_current(self) -> None:
         state = self.controller.state
         if state.selection is not None:
-            self.setHtml(explain.trigger_point_html(self.catalog, state.selection.tp, state.selection.side))
+            self._set_html(explain.trigger_point_html(self.catalog, state.selection.tp, state.selection.side))
         elif state.selected_muscle is not None:
-            self.setHtml(explain.muscle_html(self.catalog, state.selected_muscle))
+            self._set_html(explain.muscle_html(self.catalog, state.selected_muscle))
         else:
-            self.setHtml(explain.welcome_html(self.catalog))
+            self._set_html(explain.welcome_html(self.catalog))
+
+    def _set_html(self, html: str) -> None:
+        # A selection changes two fields (muscle, trigger point); lay the card out once.
+        if html != self._html:
+            self._html = html
+            self.setHtml(html)
 
     def _on_selection_changed(self, *_: object) -> None:
         self._show_current()
@@ -41,7 +48,7 @@ class InfoPanel(QTextBrowser):
 
     def show_article(self, article_id: str) -> None:
         back = "<p><a href='back:'>&larr; Back</a></p>"
-        self.setHtml(back + explain.article_html(self.catalog, article_id))
+        self._set_html(back + explain.article_html(self.catalog, article_id))
 
     def _on_link(self, url: QUrl) -> None:
         scheme, _, rest = url.toString().partition(":")

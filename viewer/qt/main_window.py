@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
     def _on_mode_changed(self, mode: str) -> None:
         self.actions_by_name["paint"].setChecked(mode == "paint")
         self.plotter.setCursor(Qt.CursorShape.CrossCursor if mode == "paint" else Qt.CursorShape.ArrowCursor)
+        if mode == "paint":
+            self.statusBar().showMessage("Painting: left-drag paints, right-drag turns the body, E erases, P stops.")
 
     def _on_hover(self, text: str | None) -> None:
         if text:
@@ -171,7 +173,7 @@ class MainWindow(QMainWindow):
         return QPoint(round(xy[0, 0] / dpr), round((height - xy[0, 1]) / dpr))
 
     def marker_position(self, selection: Selection) -> QPoint:
-        return self.widget_position(self.scene.markers.places[selection].point)
+        return self.widget_position(self.scene.markers.position(selection))
 
     # --- commands ----------------------------------------------------------------------------
     def show_about(self) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLabel, QListWidgetItem,
                                QPushButton, QSlider, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from viewer.controller import Controller
+from viewer.qt.candidate_list import CandidateList
 from viewer.qt.binding import signals_blocked
 
 SIDE_COLUMNS = {1: "left", 2: "right"}
@@ -39,6 +40,10 @@ class PainPanel(QWidget):
         self.paint_button.setCheckable(True)
         self.paint_button.toggled.connect(lambda on: controller.set_mode("paint" if on else "explore"))
         box.addWidget(self.paint_button)
+        self.hint = QLabel("Left-drag paints on the skin. Right-drag turns the body, the wheel zooms. "
+                           "Paint every painful area, on the side where it hurts.")
+        self.hint.setWordWrap(True)
+        box.addWidget(self.hint)
         row = QHBoxLayout()
         row.addWidget(QLabel("Brush"))
         self.radius = QSlider(Qt.Orientation.Horizontal)
@@ -71,8 +76,7 @@ class PainPanel(QWidget):
 
         results = QGroupBox("Likely trigger points")
         lbox = QVBoxLayout(results)
-        self.candidates = QListWidget()
-        self.candidates.setWordWrap(True)
+        self.candidates = CandidateList()
         self.candidates.itemActivated.connect(self._on_candidate)
         self.candidates.itemClicked.connect(self._on_candidate)
         lbox.addWidget(self.candidates)
@@ -134,14 +138,5 @@ class PainPanel(QWidget):
                             group.setExpanded(True)
 
     def _on_candidates_changed(self, *_: object) -> None:
-        catalog = self.controller.catalog
-        self.candidates.clear()
-        for cand in self.controller.state.candidates:
-            tp = catalog.trigger_point(cand.trigger_point)
-            side = f" ({cand.side})" if cand.side else ""
-            item = QListWidgetItem(f"{cand.score:.0f}  {tp.name}{side}\n{cand.reason}")
-            item.setToolTip(cand.reason)
-            self.candidates.addItem(item)
-        if not self.controller.state.candidates:
-            self.candidates.addItem(QListWidgetItem("Paint or tick where it hurts to see candidates."))
-            self.candidates.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        self.candidates.set_candidates(self.controller.catalog, self.controller.state.candidates,
+                                       "Paint or tick where it hurts to see candidates.")

@@ -18,7 +18,34 @@ def make_interactor(parent: QWidget, multi_samples: int) -> QtInteractor:
         plotter.clear_events_for_key(key)
     # VTK's interactor style also reacts to letters (w: wireframe, 3: stereo, e: exit...).
     plotter.iren.interactor.AddObserver("CharEvent", _swallow, 10.0)
+    coalesce_interactor_renders(plotter)
     return plotter
+
+
+def coalesce_interactor_renders(plotter: QtInteractor) -> None:
+    """Turn the interactor's synchronous renders into one coalesced repaint.
+
+    The interactor style renders synchronously on every rotation step and again when a button
+    is released (``StopState``); in a ``QOpenGLWidget`` each such render also schedules a paint
+    that renders once more, so a click that selected something cost two full frames. With the
+    interactor's own rendering switched off, ``vtkRenderWindowInteractor::Render`` still emits
+    ``RenderEvent``: outside a paint it becomes ``update()`` (Qt merges all requests of one event
+    loop pass into one paint); inside the paint it renders the window for real.
+    """
+    iren = plotter.iren.interactor
+    window = plotter.ren_win
+
+    def on_render(*_: object) -> None:
+        if getattr(plotter, "_in_paint", False):
+            window.Render()
+            return
+        try:
+            plotter.update()
+        except RuntimeError:  # the widget is already gone (window closing)
+            pass
+
+    iren.EnableRenderOff()
+    iren.AddObserver("RenderEvent", on_render)
 
 
 def _swallow(obj, _event) -> None:

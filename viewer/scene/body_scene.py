@@ -19,6 +19,7 @@ from viewer.domain.model import Catalog
 from viewer.scene import cameras, theme
 from viewer.scene.cameras import CameraPose
 from viewer.scene.layers import apply_layers, apply_muscle_highlight
+from viewer.scene.lighting import use_two_lights
 from viewer.scene.markers import MarkerSet
 from viewer.scene.overlay import SkinOverlay
 from viewer.scene.parts import PartActor, add_parts
@@ -43,7 +44,7 @@ class BodyScene:
         self.move_camera = move_camera or (lambda _start, end: self.set_camera(end))
         self.renders_requested = 0  # repaint requests (coalesced by Qt into paints)
         plotter.set_background(theme.BACKGROUND, top=theme.BACKGROUND_TOP)
-        # Lighting: the plotter's default light kit (adding another doubles the lights).
+        use_two_lights(plotter.renderer)
         self.parts: dict[str, PartActor] = add_parts(plotter, body.library, options)
         self.skin = self.parts[body.skin_id]
         self.overlay = SkinOverlay(self.skin.poly)
@@ -98,13 +99,21 @@ class BodyScene:
                        on_stroke: Callable[[Pick], None] | None = None) -> ScenePicker:
         if self.picker is not None:
             self.picker.remove()
-        labels = {pid: p.info.label for pid, p in self.parts.items()}
+        # Hovering names muscles and bones; the skin needs no tooltip.
+        labels = {pid: self._hover_label(p) for pid, p in self.parts.items() if p.info.kind != "skin"}
         marker_labels = {k: f"{self.catalog.trigger_point(k.tp).name} ({k.side})" for k in self.markers.keys}
         self.picker = ScenePicker(self.plotter, {pid: p.actor for pid, p in self.parts.items()}, self.markers,
                                   on_click, on_hover=on_hover, on_stroke=on_stroke,
                                   wants_stroke=lambda: self.state.mode == "paint",
                                   labels=labels, marker_labels=marker_labels)
         return self.picker
+
+    def _hover_label(self, part: PartActor) -> str:
+        info = part.info
+        if info.kind == "muscle" and self.catalog.has_muscle(info.muscle):
+            side = f" ({info.side})" if info.side in ("left", "right") else ""
+            return f"{self.catalog.muscle(info.muscle).name}{side} - click for its card"
+        return info.label
 
     def _on_frame_end(self, *_: object) -> None:
         self.frames_rendered += 1
@@ -142,16 +151,36 @@ class BodyScene:
             self.overlay.set_zones(None, None)
         else:
             self.overlay.set_zones(*self.body.weights(selection))
-        if selection is not None:
-            self._place_legend()
-        self.legend.SetVisibility(selection is not None)
+        self._update_legend()
         self._highlight_markers()
         self._render()
 
-    def _place_legend(self) -> None:
-        """About 230 x 60 pixels in the lower left, whatever the window size."""
+    def legend_lines(self) -> list[tuple[str, str]]:
+        """(text, colour) of what the legend explains now; empty when there is nothing to explain."""
+        lines = []
+        if self.state.selection is not None and self.state.skin == "hidden":
+            # The zones live on the skin: say why they are not seen instead of explaining them.
+            lines = [("Pain zones hidden with the skin (S)", theme.LEGEND_NOTE)]
+        elif self.state.selection is not None:
+            lines = [(text, colour) for text, colour in legend_entries(self.overlay.striped)]
+        if self.overlay.pain.any():
+            lines.append(("Your pain drawing", theme.PAIN))
+        return lines
+
+    def _update_legend(self) -> None:
+        """Rewrite the legend's entries in place and size it: about 30 pixels per line."""
+        lines = self.legend_lines()
+        self.legend.SetVisibility(bool(lines))
+        if not lines:
+            return
+        symbol = self.legend.GetEntrySymbol(0)
+        self.legend.SetNumberOfEntries(len(lines))
+        for i, (text, colour) in enumerate(lines):
+            self.legend.SetEntry(i, symbol, text, [float(c) for c in theme.rgb(colour)])
         w, h = self.plotter.window_size
-        width, height = min(0.45, 230.0 / max(w, 1)), min(0.2, 60.0 / max(h, 1))
+        chars = max(len(text) for text, _ in lines)
+        width = min(0.6, (40.0 + 10.0 * chars) / max(w, 1))
+        height = min(0.3, 30.0 * len(lines) / max(h, 1))
         self.legend.SetPosition(0.01, 0.01)
         self.legend.SetPosition2(width, height)
 
@@ -161,10 +190,13 @@ class BodyScene:
 
     def _on_layers_changed(self, *_: object) -> None:
         self._apply_layers()
-        self._render()
+        self._update_legend()
+        self._on_marker_filter_changed()  # renders
 
     def _apply_layers(self) -> None:
         apply_layers(self.parts, self.state, paint_mode=self.state.mode == "paint")
+        # Without an opaque skin the markers sit on the muscles, where the trigger points are.
+        self.markers.set_on_skin(self.state.skin == "opaque")
 
     def _on_marker_filter_changed(self, *_: object) -> None:
         flt, isolated = self.state.marker_filter, self.state.isolated_muscle
@@ -175,9 +207,15 @@ class BodyScene:
                 continue
             if flt.region and flt.region not in tp.referral.all_regions:
                 continue
+            if not self.markers.on_skin and not self._part_shown(self.body.markers[key].part):
+                continue  # its muscle is hidden: there is nothing for the marker to lie on
             shown.add(key)
         self.markers.show_only(shown)
         self._render()
+
+    def _part_shown(self, part_id: str) -> bool:
+        part = self.parts.get(part_id)
+        return part is None or bool(part.actor.visibility)
 
     def _on_candidates_changed(self, *_: object) -> None:
         self._highlight_markers()
@@ -190,6 +228,7 @@ class BodyScene:
     def _on_pain_revision_changed(self, *_: object) -> None:
         painted = self.body.painted() if self.body.has_drawing else None
         self.overlay.set_pain(painted)
+        self._update_legend()
         self._render()
 
     def _on_view_request_changed(self, request=None, *_: object) -> None:
@@ -217,11 +256,15 @@ class BodyScene:
     def selection_pose(self, selection: Selection) -> CameraPose:
         """Frame the trigger point and its referral zone, seen from where they face."""
         place = self.body.markers.get(selection)
+        if self.state.skin == "hidden" and place is not None and place.part in self.parts:
+            # The zone is on the hidden skin: frame the trigger point on its muscle instead.
+            points = np.vstack([np.asarray(self.parts[place.part].poly.points), self.markers.position(selection)[None]])
+            return cameras.frame_points(points, place.anchored(False)[1], self._aspect())
         mask = self.body.zone_mask(selection)
         points = np.asarray(self.body.skin.points[mask], float)
         normal = np.asarray(self.body.skin.normals[mask], float).sum(axis=0)
         if place is not None:
-            points = np.vstack([points, place.point[None]])
+            points = np.vstack([points, self.markers.position(selection)[None]])
             # The zone matters more than the marker when both cannot face the camera.
             normal = 2.0 * normal / max(1, int(mask.sum())) + place.normal
         if len(points) == 0:

@@ -18,6 +18,7 @@ ARM_M = 0.011  # half-length of each bar of the X
 BAR_M = 0.0028  # half-width of a bar
 SELECTED_SCALE = 1.6
 CANDIDATE_SCALE = 1.35
+BACKGROUND_SCALE = 0.7
 
 
 def _tangent_frame(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -48,8 +49,8 @@ class MarkerSet:
         self.plotter = plotter
         self.places = places
         self.keys: list[Selection] = list(places)
-        self._centres = np.array([places[k].point for k in self.keys], float).reshape(-1, 3)
-        self._offsets = np.array([x_offsets(places[k].normal) for k in self.keys]).reshape(-1, 8, 3)
+        self.on_skin = True
+        self._place_all()
         self.shown: set[Selection] = set(self.keys)
         self.selected: Selection | None = None
         self.candidates: set[Selection] = set()
@@ -57,10 +58,30 @@ class MarkerSet:
         self.actor: pv.Actor | None = None
         self._rebuild()
 
+    def _place_all(self) -> None:
+        self._visible: tuple[list[Selection], np.ndarray] | None = None
+        anchored = [self.places[k].anchored(self.on_skin) for k in self.keys]
+        self._centres = np.array([p for p, _ in anchored], float).reshape(-1, 3)
+        self._normals = np.array([n for _, n in anchored], float).reshape(-1, 3)
+        self._offsets = np.array([x_offsets(n) for n in self._normals]).reshape(-1, 8, 3)
+
+    # --- where ------------------------------------------------------------------------------
+    def set_on_skin(self, on_skin: bool) -> None:
+        """Lie on the skin (opaque skin) or on the muscles' surface (skin hidden or see-through)."""
+        if on_skin != self.on_skin:
+            self.on_skin = on_skin
+            self._place_all()
+            self._rebuild()
+
+    def position(self, key: Selection) -> np.ndarray:
+        """Where the marker of ``key`` is drawn now."""
+        return self._centres[self.keys.index(key)]
+
     # --- look -------------------------------------------------------------------------------
     def show_only(self, keys: set[Selection]) -> None:
         """Hide every marker not in ``keys``."""
         self.shown = {k for k in self.keys if k in keys}
+        self._visible = None
         self._rebuild()
 
     def highlight(self, selected: Selection | None, candidates: set[Selection]) -> None:
@@ -77,12 +98,15 @@ class MarkerSet:
             return theme.MARKER_SELECTED, SELECTED_SCALE
         if key in self.candidates:
             return theme.MARKER_CANDIDATE, CANDIDATE_SCALE
-        return theme.MARKER, 1.0
+        # With a selection, the other X step back so that the chosen one and its zone stand out.
+        return theme.MARKER, 1.0 if self.selected is None else BACKGROUND_SCALE
 
     def visible_points(self) -> tuple[list[Selection], np.ndarray]:
-        keys = [k for k in self.keys if k in self.shown]
-        pts = np.array([self.places[k].point for k in keys]).reshape(-1, 3)
-        return keys, pts
+        """(keys, centres) of the shown markers; cached, since every hover and click asks."""
+        if self._visible is None:
+            index = [i for i, k in enumerate(self.keys) if k in self.shown]
+            self._visible = ([self.keys[i] for i in index], self._centres[index].reshape(-1, 3))
+        return self._visible
 
     # --- mesh -------------------------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -100,7 +124,7 @@ class MarkerSet:
             # A dark rim under the yellow X keeps it visible on pale skin; it comes last so
             # marker j still owns cells 2j and 2j+1. The X itself is lifted 1 mm above it.
             j = index.index(self.keys.index(self.selected))
-            normal = np.asarray(self.places[self.selected].normal, float)
+            normal = self._normals[self.keys.index(self.selected)]
             rim = centres[j] + x_offsets(normal, ARM_M * SELECTED_SCALE + 0.0015, BAR_M * SELECTED_SCALE + 0.0012)
             points[j] += normal / np.linalg.norm(normal) * 0.001
             points = np.concatenate([points, rim[None]])

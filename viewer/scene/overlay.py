@@ -13,7 +13,7 @@ from viewer.scene import theme
 
 
 # The drawing is a tint, so a referral zone under it stays readable (overlap = a match).
-PAIN_ALPHA = 0.55
+PAIN_ALPHA = 0.7
 
 
 def stripe_mask(points: np.ndarray, period_m: float = theme.STRIPE_PERIOD_M) -> np.ndarray:

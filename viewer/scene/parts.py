@@ -27,6 +27,7 @@ class PartActor:
     info: PartInfo
     poly: pv.PolyData
     actor: pv.Actor
+    highlighted: bool = False  # drawn in the selected-muscle colour
 
 
 def base_colour(info: PartInfo) -> str:

@@ -46,7 +46,8 @@ class ScenePicker:
 
     ``on_click(pick)`` fires on a still click; ``on_hover(text or None)`` when the thing under
     the idle cursor changes; ``on_stroke(pick)`` on every brush dab while ``wants_stroke()``
-    is true (the left drag then paints instead of rotating).
+    is true (the left drag then paints instead of rotating, and the right drag turns the
+    camera instead of zooming).
     """
 
     drag_px = 4
@@ -72,8 +73,10 @@ class ScenePicker:
         self._hover_text: str | None = None
         self._tags: list[int] = []
         iren = plotter.iren.interactor
+        self._turning = False  # a right drag turning the body while the left button paints
         for event, handler in (("LeftButtonPressEvent", self._on_press), ("LeftButtonReleaseEvent", self._on_release),
-                               ("MouseMoveEvent", self._on_move)):
+                               ("MouseMoveEvent", self._on_move), ("RightButtonPressEvent", self._on_right_press),
+                               ("RightButtonReleaseEvent", self._on_right_release)):
             # Priority above the interactor style, so a brush stroke can stop the rotation.
             self._tags.append(iren.AddObserver(event, handler, 10.0))
         # While the style rotates it grabs the mouse focus and the interactor's own observers
@@ -122,23 +125,25 @@ class ScenePicker:
         return int(verts[int(np.argmin(dists))])
 
     def pick_at(self, x: float, y: float) -> Pick:
-        """A marker under (x, y) if one is visible there, else the surface."""
-        surface = self.pick_surface(x, y)
-        keys, pts = self.markers.visible_points()
-        if not keys:
-            return surface
-        xy, dist = display_position(self.plotter.renderer, pts)
-        near = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
-        for index in np.argsort(near):
-            if near[index] > self.marker_px:
-                break
-            if not self._occluded(xy[index], dist[index]):
-                return Pick(surface.part, surface.point, surface.vertex, keys[int(index)])
-        return surface
+        """A marker under (x, y) if one is visible there, else the surface.
 
-    def _occluded(self, xy: np.ndarray, distance: float) -> bool:
-        """Is a surface in front of the marker along the ray through its own centre?"""
-        front = self.pick_surface(float(xy[0]), float(xy[1]))
+        Markers are tested first: a hit costs one surface pick (along the marker's own ray,
+        which also tells what lies under it), a miss one pick at (x, y).
+        """
+        keys, pts = self.markers.visible_points()
+        if keys:
+            xy, dist = display_position(self.plotter.renderer, pts)
+            near = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+            for index in np.argsort(near):
+                if near[index] > self.marker_px:
+                    break
+                under = self.pick_surface(float(xy[index, 0]), float(xy[index, 1]))
+                if not self._occluded(under, dist[index]):
+                    return Pick(under.part, under.point, under.vertex, keys[int(index)])
+        return self.pick_surface(x, y)
+
+    def _occluded(self, front: Pick, distance: float) -> bool:
+        """Is the surface hit along the marker's ray in front of the marker?"""
         if not front.part:
             return False
         hit = np.linalg.norm(np.asarray(front.point) - self.plotter.camera.position)
@@ -177,7 +182,24 @@ class ScenePicker:
             return  # a drag moved the camera; it never selects
         self.click_at(x, y)
 
+    def _on_right_press(self, iren, _event) -> None:
+        """While painting, the right drag turns the body (it zooms otherwise)."""
+        if not self.wants_stroke():
+            return
+        self._abort(iren, 3)
+        self._style.FindPokedRenderer(*iren.GetEventPosition())
+        self._style.StartRotate()
+        self._turning = True
+
+    def _on_right_release(self, iren, _event) -> None:
+        if self._turning:
+            self._abort(iren, 4)
+            self._turning = False
+            self._style.EndRotate()
+
     def _on_move(self, iren, _event) -> None:
+        if self._turning:
+            return  # the style turns the camera; no hover picking meanwhile
         x, y = iren.GetEventPosition()
         if self._stroking:
             self._abort(iren, 2)
