@@ -11,10 +11,11 @@ How a tier (essential or spillover) is painted:
 * a listed region is painted as a soft blob that follows the region but rounds its corners (a
   morphological opening: the union of the disks of radius ``REGION_ROUND_M`` that fit in the
   region) with a soft edge, so the result reads like a chart, not a mosaic of regions;
-* but a region that the tier's shapes already cover substantially is left to the shapes: the
-  blob fades out as the shapes' share of the region's area grows from ``COVERED_FROM`` to
-  ``COVERED_FULLY`` (a ramp, not a threshold, so a slightly different mesh or side cannot flip
-  a whole region on or off);
+* but a region that the tier's shapes reach is left to the shapes: the shapes are the authored
+  outline of the zone, and chart-sized shapes cannot fill large regions (calf, low back), so a
+  region is painted whole only where the author drew no shape into it. The blob fades out as
+  the shapes' share of the region's area grows from ``COVERED_FROM`` to ``COVERED_FULLY`` (a
+  ramp, not a threshold, so a slightly different mesh or side cannot flip a whole region);
 * a region that touches itself across the midline (e.g. the back of the head) is painted on the
   same-side half, feathered a little across the midline.
 
@@ -33,8 +34,8 @@ from viewer.geometry.surface import SurfaceGraph, smoothstep, soft_disk
 REGION_ROUND_M = 0.02        # corner rounding radius of region blobs
 REGION_FEATHER_M = 0.015     # soft edge of region blobs (full width)
 MIDLINE_FEATHER_M = 0.015    # how far a midline region's paint fades across the midline
-COVERED_FROM = 0.25          # shapes' share of a region's area at which its blob starts to fade
-COVERED_FULLY = 0.45         # ... and at which the region is left to the shapes alone
+COVERED_FROM = 0.02          # shapes' share of a region's area at which its blob starts to fade
+COVERED_FULLY = 0.08         # ... and at which the region is left to the shapes alone
 _SHAPE_FEATHER = (0.3, 0.008, 0.025)   # soft rim: fraction of the radius, clipped to [min, max] m
 
 
