@@ -54,3 +54,26 @@ def body(catalog_min, synthetic_library):
     from viewer.controller.body import Body
 
     return Body(catalog_min, synthetic_library)
+
+
+@pytest.fixture(autouse=True)
+def _no_gc_inside_qt_and_vtk(request):
+    """Collect garbage between GUI/VTK tests, never while Qt dispatches events to them.
+
+    CPython's cyclic GC can free a widget or VTK object in the middle of Qt's event
+    processing and crash the process (see the project's tech-pitfalls notes, P2.6); the
+    suite collects explicitly in teardown instead.
+    """
+    import gc
+
+    folder = Path(str(request.node.fspath)).parent.name
+    if folder not in ("qt", "scene", "bench"):
+        yield
+        return
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
