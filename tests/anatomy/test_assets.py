@@ -1,0 +1,113 @@
+"""Gates on the committed assets in assets/meshes (what the app loads)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from viewer.anatomy import gates
+from viewer.geometry.meshes import MeshLibrary
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = ROOT / "assets" / "meshes"
+BUILD = yaml.safe_load((ROOT / "data" / "anatomy" / "build.yaml").read_text(encoding="utf-8"))
+CORE = BUILD["core_muscles"]
+MESH_GRID = {lod: tuple(g) for lod, g in enumerate(BUILD["resolution"]["full"]["muscle_mesh"])}
+
+pytestmark = pytest.mark.skipif(not (ASSETS / "manifest.json").exists(), reason="assets not built")
+
+
+@pytest.fixture(scope="module", params=[0, 1])
+def lib(request) -> MeshLibrary:
+    return MeshLibrary(ASSETS, lod=request.param)
+
+
+def test_manifest_matches_files(lib):
+    assert lib.verify() == []
+
+
+def test_every_part_closed_manifold_positive_volume(lib):
+    problems = []
+    for info in lib.parts:
+        mesh = lib.load(info.id)
+        problems += gates.check_mesh(info.id, lib.lod, mesh.points.astype(np.float64), mesh.faces)
+    assert problems == []
+
+
+def test_budgets(lib):
+    total = sum(p.faces for p in lib.parts)
+    assert total == lib.manifest["lods"][str(lib.lod)]["triangles"]
+    assert total <= gates.LOD_BUDGETS[lib.lod]
+
+
+def test_every_core_muscle_on_both_sides(lib):
+    have = {(p.muscle, p.side) for p in lib.parts_of_kind("muscle")}
+    missing = [(m, s) for m in CORE for s in ("right", "left") if (m, s) not in have]
+    assert missing == []
+
+
+def test_left_parts_mirror_right_parts(lib):
+    for info in lib.parts:
+        if info.side != "right":
+            continue
+        left_id = info.anatomy + "_l"
+        assert lib.has_part(left_id), left_id
+        right, left = lib.load(info.id), lib.load(left_id)
+        assert np.abs(right.points * np.array([-1, 1, 1]) - left.points).max() < 1e-3
+
+
+def test_muscle_frames_are_sane(lib):
+    for info in lib.parts_of_kind("muscle"):
+        m = lib.load(info.id)
+        n = m.n_points
+        assert m.arrays["s"].shape == (n,) and m.arrays["t"].shape == (n,)
+        assert 0.0 <= m.arrays["s"].min() and m.arrays["s"].max() <= 1.0
+        fibre = m.arrays["fibre"]
+        assert np.allclose(np.linalg.norm(fibre, axis=1), 1.0, atol=1e-3)
+        mid, normal, thick = m.arrays["frame_mid"], m.arrays["frame_normal"], m.arrays["frame_thickness"]
+        S, T = thick.shape
+        assert mid.shape == (S, T, 3) and normal.shape == (S, T, 3) and S >= 5 and T >= 3
+        assert np.all(np.isfinite(mid)) and np.allclose(np.linalg.norm(normal, axis=2), 1.0, atol=1e-3)
+        assert thick.min() > 0 and thick.max() < 0.08, info.id
+        # the frame and the mesh sample one surface: where their stations coincide (s and t in
+        # {0, 0.5, 1}) the frame's mid-surface is the mesh's mid-surface (mean of top and bottom)
+        ns, nt = MESH_GRID[lib.lod]
+        top = m.points[: ns * nt].reshape(ns, nt, 3)
+        bottom = m.points[ns * nt:].reshape(ns, nt, 3)
+        mesh_mid = (top + bottom) / 2
+        for fs, ms in ((0, 0), (S // 2, ns // 2), (S - 1, ns - 1)):
+            for ft, mt in ((0, 0), (T // 2, nt // 2), (T - 1, nt - 1)):
+                assert np.allclose(mid[fs, ft], mesh_mid[ms, mt], atol=2e-4), info.id
+
+
+def test_frame_normal_points_to_the_superficial_side(lib):
+    """The superficial face (mid + normal * h/2) is farther from the body axis than the deep face,
+    for the back muscles whose outside is unambiguous."""
+    for name in ("lower_trapezius_r", "latissimus_dorsi_r", "gluteus_maximus_r"):
+        m = lib.load(name)
+        mid, normal = m.arrays["frame_mid"], m.arrays["frame_normal"]
+        assert float(np.mean(normal[..., 1])) < -0.3, name  # posterior on average
+
+
+def test_skin_has_regions_and_sides(lib):
+    skin = lib.load(lib.skin_part().id)
+    region, side = skin.arrays["region"], skin.arrays["side"]
+    assert region.dtype == np.uint16 and region.shape == (skin.n_points,)
+    assert int(region.max()) < len(lib.regions)
+    assert set(np.unique(side)) <= {-1, 1}
+    assert np.all(side[skin.points[:, 0] > 0.01] == 1) and np.all(side[skin.points[:, 0] < -0.01] == -1)
+
+
+def test_manifest_landmarks_are_posed_and_paired():
+    manifest = json.loads((ASSETS / "manifest.json").read_text(encoding="utf-8"))
+    lms = manifest["landmarks"]
+    for name, xyz in lms.items():
+        if name.endswith("_r"):
+            twin = lms[name[:-2] + "_l"]
+            assert xyz[0] == pytest.approx(-twin[0]) and xyz[1:] == twin[1:]
+    # A-pose: the wrist is farther from the midline than in anatomical position
+    assert lms["radial_styloid_r"][0] > 0.146 * manifest["stature_m"] + 0.05

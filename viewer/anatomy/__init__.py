@@ -1,0 +1,1 @@
+"""The procedural anatomical model: data/anatomy -> assets/meshes (build time only, no Qt)."""

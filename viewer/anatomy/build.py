@@ -1,0 +1,138 @@
+"""``build_assets``: data/anatomy -> assets/meshes (bones, muscles deep to superficial, skin)."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from viewer.anatomy import gates, spec
+from viewer.anatomy.bones import BoneShape, bone_shapes, build_bones
+from viewer.anatomy.export import write_assets
+from viewer.anatomy.fields import mark_primitives
+from viewer.anatomy.muscles import build_muscles, muscle_parts
+from viewer.anatomy.sdf import Grid, Primitive
+from viewer.anatomy.skin import build_skin, filler_primitives
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one thread: identical floating-point results run to run
+
+
+@dataclass(frozen=True)
+class Resolution:
+    bone_spacing: float
+    field_spacing: float
+    skin_spacing: float
+    skin_faces: tuple[int, int]
+    muscle_mesh: dict[int, tuple[int, int]]
+    frame: tuple[int, int]
+    bone_smoothing: int
+
+
+def resolution(data: spec.AnatomyData, coarse: bool) -> Resolution:
+    table = data.build.get("resolution")
+    key = "coarse" if coarse else "full"
+    if not isinstance(table, dict) or not isinstance(table.get(key), dict):
+        raise data.build.fail("resolution", f"needs a '{key}' mapping")
+    e = spec.Entry(data.build.where, f"resolution.{key}", table[key])
+    mm = data.skeleton.mm
+    mesh = e.get("muscle_mesh")
+    if not (isinstance(mesh, list) and len(mesh) == 2 and all(isinstance(m, list) and len(m) == 2 for m in mesh)):
+        raise e.fail("muscle_mesh", "expected [[S, T] for LOD0, [S, T] for LOD1]")
+    faces = e.numbers("skin_faces", 2)
+    frame = e.numbers("frame", 2)
+    return Resolution(mm(e.number("bone_mm")), mm(e.number("field_mm")), mm(e.number("skin_mm")),
+                      (int(faces[0]), int(faces[1])), {0: (int(mesh[0][0]), int(mesh[0][1])),
+                                                       1: (int(mesh[1][0]), int(mesh[1][1]))},
+                      (int(frame[0]), int(frame[1])), int(e.number("bone_smoothing")))
+
+
+def _both_sides(shapes: list[BoneShape]) -> list[Primitive]:
+    prims: list[Primitive] = []
+    for shape in shapes:
+        prims.extend(shape.prims)
+        if not shape.midline:
+            prims.extend(p.mirrored() for p in shape.prims)
+    return prims
+
+
+def _mirror(prims: list[Primitive]) -> list[Primitive]:
+    return prims + [p.mirrored() for p in prims]
+
+
+def _body_grid(prims: list[Primitive], spacing: float, extra: list[np.ndarray] = ()) -> Grid:
+    lo = np.min([p.lo for p in prims] + [e.min(axis=0) for e in extra], axis=0)
+    hi = np.max([p.hi for p in prims] + [e.max(axis=0) for e in extra], axis=0)
+    half = max(abs(lo[0]), abs(hi[0]))
+    lo[0], hi[0] = -half, half  # symmetric about x = 0 so left and right sample alike
+    grid = Grid.around(lo, hi, spacing, pad=0.06)
+    n = int(np.ceil((-grid.origin[0]) / spacing))
+    origin = grid.origin.copy()
+    origin[0] = -n * spacing
+    return Grid(origin, spacing, (2 * n + 1, grid.shape[1], grid.shape[2]))
+
+
+def _labeller():
+    try:
+        from viewer.anatomy.regions import label_skin  # written by the regions helper
+    except ImportError:
+        return None
+    return label_skin
+
+
+def build_assets(data_dir: Path, out_dir: Path, *, coarse: bool = False, screenshots: bool = True,
+                 log: Callable[[str], None] = print, check: bool = True) -> dict:
+    """Build every part, run the quality gates and write ``out_dir`` (``assets/meshes``).
+
+    Raises :class:`viewer.anatomy.gates.BuildError` with the gate report when a gate fails
+    (nothing is written then, unless ``check`` is False).
+    """
+    started = time.perf_counter()
+    data = spec.load(Path(data_dir))
+    res = resolution(data, coarse)
+    log(f"build-assets: {'coarse' if coarse else 'full'} build, stature {data.skeleton.stature:.3f} m")
+    shapes = bone_shapes(data, min(res.bone_spacing, 0.0015))
+    bone_parts = build_bones(shapes, res.bone_spacing, res.bone_smoothing)
+    log(f"  bones: {len(bone_parts)} parts ({time.perf_counter() - started:.1f} s)")
+    bone_prims = _both_sides(shapes)
+    step = min(res.field_spacing, res.skin_spacing) / 2
+    anatomy_names = {e.name for e in data.muscles}
+    under_fillers = _mirror(filler_primitives(data, anatomy_names, step, underlayer_only=True))
+    grid = _body_grid(bone_prims + under_fillers + _mirror(filler_primitives(data, set(), step, False)),
+                      res.field_spacing)
+    occupancy = np.zeros(grid.shape, dtype=bool)
+    mark_primitives(occupancy, grid, bone_prims + under_fillers)
+    built = build_muscles(data, grid, occupancy, {"mesh": res.muscle_mesh, "frame": res.frame}, log)
+    del occupancy
+    log(f"  muscles: {len(built)} parts per side ({time.perf_counter() - started:.1f} s)")
+    fillers = _mirror(filler_primitives(data, anatomy_names, step, underlayer_only=False))
+    muscle_pts = []
+    for b in built:
+        pts = b.sheet.interior_points(res.skin_spacing * 0.5, pad=res.skin_spacing * 0.5)
+        # the mesh vertices themselves too, so the skin provably covers every one of them
+        pts = np.concatenate([pts] + [lod["points"] for lod in b.part.lods.values()])
+        muscle_pts.extend([pts, pts * np.array([-1.0, 1.0, 1.0])])
+    skin_grid = _body_grid(bone_prims + fillers, res.skin_spacing, muscle_pts)
+    skin, skin_field = build_skin(data, skin_grid, bone_prims + fillers, muscle_pts, res.skin_faces, _labeller(), log)
+    log(f"  skin done ({time.perf_counter() - started:.1f} s)")
+    parts = [skin] + bone_parts + muscle_parts(built)
+    landmarks = data.skeleton.manifest_landmarks()
+    report = gates.run_gates(data, parts, built, landmarks, skin_field)
+    del skin_field
+    report["seconds_before_write"] = round(time.perf_counter() - started, 1)
+    if check and report["failures"]:
+        raise gates.BuildError(gates.format_report(report))
+    manifest = write_assets(Path(out_dir), parts, data.skeleton.stature, data.region_ids, landmarks)
+    report["triangles"] = {lod: v["triangles"] for lod, v in manifest["lods"].items()}
+    report["parts"] = len(parts)
+    if screenshots:
+        from viewer.anatomy.review import write_review
+
+        write_review(Path(out_dir), parts, Path(out_dir).parent / "review", log)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    log(gates.format_report(report))
+    return report

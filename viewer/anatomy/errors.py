@@ -1,0 +1,15 @@
+"""Errors of the asset build: bad anatomy data, and failed quality gates."""
+
+from __future__ import annotations
+
+
+class AnatomyDataError(ValueError):
+    """A data file under ``data/anatomy`` is wrong; the message names file, entry and field."""
+
+    def __init__(self, where: str, entry: str, field: str, problem: str):
+        self.where, self.entry, self.field = where, entry, field
+        super().__init__(f"{where}: entry '{entry}': field '{field}': {problem}")
+
+
+class BuildError(RuntimeError):
+    """A quality gate failed; the message is the multi-line gate report."""
