@@ -107,10 +107,33 @@ def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
     window = create_main_window(catalog, library, animate=True, software_gl=software)
     window.show()
     body = window.controller.body
-    body.start_warm_up()  # the first click should not wait for the skin graph
+    # The first click should not wait for the skin graph: build it in the background, but only
+    # once the first frame is on screen (a thread started earlier slows that frame down).
+    _after_first_frame(window.plotter, body.start_warm_up)
     code = int(app.exec())
     body.stop_warm_up()
     return code
+
+
+def _after_first_frame(widget, start, fallback_ms: int = 3000) -> None:
+    """Call ``start()`` once: after ``widget`` swapped its first frame, or after ``fallback_ms``."""
+    from PySide6.QtCore import QTimer
+
+    started = False
+
+    def once() -> None:
+        nonlocal started
+        if started:
+            return
+        started = True
+        try:
+            widget.frameSwapped.disconnect(once)
+        except (RuntimeError, TypeError):  # already disconnected, or the widget is gone
+            pass
+        start()
+
+    widget.frameSwapped.connect(once)
+    QTimer.singleShot(fallback_ms, once)  # e.g. a window that is never exposed
 
 
 def _pick_lod(software: bool) -> int | None:

@@ -71,9 +71,34 @@ class Body:
     @cached_property
     def markers(self) -> dict[Selection, MarkerPlace]:
         """Every trigger point whose muscle part exists, on both sides."""
-        from viewer.geometry.frame import nearest_surface_point, place
+        from viewer.geometry.frame import nearest_surface_points
 
+        placed = self._trigger_points_inside()
+        if not placed:
+            return {}
+        # All skin points in one batch, then the muscle points part by part (start-up time).
+        on_skin, vertices = nearest_surface_points(self.skin, np.array([inside for _, _, inside in placed]))
+        by_part: dict[str, list[int]] = {}
+        for i, (_, part, _) in enumerate(placed):
+            by_part.setdefault(part, []).append(i)
+        on_muscle: dict[int, tuple[np.ndarray, int]] = {}
+        for part, rows in by_part.items():
+            points, near = nearest_surface_points(self.library.load(part), on_skin[rows])
+            on_muscle.update({i: (points[j], int(near[j])) for j, i in enumerate(rows)})
         out: dict[Selection, MarkerPlace] = {}
+        for i, (selection, part, inside) in enumerate(placed):
+            vertex = int(vertices[i])
+            normal = np.asarray(self.skin.normals[vertex], float)
+            point = on_skin[i] + normal * MARKER_LIFT_M
+            muscle_point, muscle_normal = self._on_muscle_surface(part, inside, on_skin[i], *on_muscle[i])
+            out[selection] = MarkerPlace(point, normal, vertex, inside, part, muscle_point, muscle_normal)
+        return out
+
+    def _trigger_points_inside(self) -> list[tuple[Selection, str, np.ndarray]]:
+        """(selection, muscle part, trigger point in the body frame) of every placeable marker."""
+        from viewer.geometry.frame import place
+
+        out: list[tuple[Selection, str, np.ndarray]] = []
         for tp in self.catalog.trigger_points:
             for side in ("right", "left"):
                 part = self.muscle_part(tp.location.part, side)
@@ -86,27 +111,20 @@ class Body:
                     self.problems.append(f"{self.library.assets_dir / self.library.part(part).file}: "
                                          f"trigger point {tp.id} cannot be placed ({exc})")
                     continue
-                on_skin, vertex = nearest_surface_point(self.skin, inside)
-                normal = np.asarray(self.skin.normals[int(vertex)], float)
-                point = np.asarray(on_skin, float) + normal * MARKER_LIFT_M
-                on_muscle, muscle_normal = self._on_muscle_surface(part, inside, np.asarray(on_skin, float))
-                out[Selection(tp.id, side)] = MarkerPlace(point, normal, int(vertex), inside, part,
-                                                          on_muscle, muscle_normal)
+                out.append((Selection(tp.id, side), part, inside))
         return out
 
-    def _on_muscle_surface(self, part: str, inside: np.ndarray, on_skin: np.ndarray
-                           ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _on_muscle_surface(self, part: str, inside: np.ndarray, on_skin: np.ndarray, point: np.ndarray,
+                           vertex: int) -> tuple[np.ndarray | None, np.ndarray | None]:
         """Where the marker lies when the skin is not opaque: on the muscle, over the trigger point.
 
-        The muscle's surface point nearest to the skin point above the trigger point (the way a
-        palpating finger reaches it), lifted along the surface normal turned towards the skin.
-        Using the skin rather than the frame's "superficial" side keeps border trigger points
-        (e.g. the upper trapezius's free border) on the side the user looks at.
+        ``point`` (and its ``vertex``) is the muscle's surface point nearest to the skin point
+        above the trigger point (the way a palpating finger reaches it); it is lifted along the
+        surface normal turned towards the skin. Using the skin rather than the frame's
+        "superficial" side keeps border trigger points (e.g. the upper trapezius's free border)
+        on the side the user looks at.
         """
-        from viewer.geometry.frame import nearest_surface_point
-
         mesh = self.library.load(part)
-        point, vertex = nearest_surface_point(mesh, on_skin)
         point = np.asarray(point, float)
         normal = np.asarray(mesh.normals[int(vertex)], float)
         towards_skin = on_skin - point

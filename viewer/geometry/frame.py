@@ -8,7 +8,6 @@ A trigger point is stored as (muscle part, s, t, depth) so it survives a rebuild
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from viewer.geometry.meshes import MeshData
 from viewer.geometry.surface import cached_per_mesh
@@ -102,8 +101,22 @@ def place(mesh: MeshData, s: float, t: float, depth: float) -> np.ndarray:
     return _bilinear(mid, s, t) + (n / norm) * half * (1.0 - 2.0 * float(depth))
 
 
-def _tree(mesh: MeshData) -> cKDTree:
-    return cached_per_mesh("kdtree", mesh, lambda m: cKDTree(np.asarray(m.points, dtype=np.float64)))
+def _points64(mesh: MeshData) -> np.ndarray:
+    return cached_per_mesh("points64", mesh, lambda m: np.ascontiguousarray(m.points, dtype=np.float64))
+
+
+def _nearest_vertices(mesh: MeshData, point: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` vertices closest to ``point``, nearest first.
+
+    A brute-force scan, not a k-d tree: parts have at most ~10^5 vertices, so one query is well
+    under a millisecond, and the viewer does not import scipy.spatial or build trees at start-up.
+    """
+    points = _points64(mesh)
+    offsets = points - point
+    d2 = np.einsum("ij,ij->i", offsets, offsets)
+    k = min(k, len(d2))
+    near = np.argpartition(d2, k - 1)[:k] if k < len(d2) else np.arange(len(d2))
+    return near[np.argsort(d2[near], kind="stable")]
 
 
 def _vertex_faces(mesh: MeshData) -> tuple[np.ndarray, np.ndarray]:
@@ -118,28 +131,65 @@ def _vertex_faces(mesh: MeshData) -> tuple[np.ndarray, np.ndarray]:
 
 def nearest_vertex(mesh: MeshData, point: np.ndarray) -> int:
     """Index of the vertex closest (straight line) to ``point``."""
-    _, index = _tree(mesh).query(np.asarray(point, dtype=np.float64).reshape(3))
-    return int(index)
+    return int(_nearest_vertices(mesh, np.asarray(point, dtype=np.float64).reshape(3), 1)[0])
 
 
 def nearest_surface_point(mesh: MeshData, point: np.ndarray) -> tuple[np.ndarray, int]:
     """The closest point on the mesh's triangles to ``point`` and the vertex nearest to it."""
-    p = np.asarray(point, dtype=np.float64).reshape(3)
-    k = min(_CANDIDATE_VERTICES, mesh.n_points)
-    _, near = _tree(mesh).query(p, k=k)
-    near = np.atleast_1d(near)
-    if mesh.n_faces == 0:
-        v = int(near[0])
-        return np.asarray(mesh.points[v], dtype=np.float64), v
+    points, vertices = nearest_surface_points(mesh, np.asarray(point, dtype=np.float64).reshape(1, 3))
+    return points[0], int(vertices[0])
+
+
+def _nearest_vertex_sets(mesh: MeshData, queries: np.ndarray, k: int) -> np.ndarray:
+    """(m, k) indices of the ``k`` vertices closest to each query (exact differences, in chunks)."""
+    points = _points64(mesh)
+    k = min(k, len(points))
+    chunk = max(1, 2_000_000 // max(1, 3 * len(points)))  # about 16 MB of differences at a time
+    out = np.empty((len(queries), k), dtype=np.int64)
+    for i in range(0, len(queries), chunk):
+        diff = points[None, :, :] - queries[i:i + chunk, None, :]
+        d2 = np.einsum("mij,mij->mi", diff, diff)
+        near = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < len(points) else np.tile(np.arange(k), (len(d2), 1))
+        order = np.argsort(np.take_along_axis(d2, near, axis=1), axis=1, kind="stable")
+        out[i:i + chunk] = np.take_along_axis(near, order, axis=1)
+    return out
+
+
+def nearest_surface_points(mesh: MeshData, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`nearest_surface_point` for many points at once: ((m, 3) points, (m,) vertices).
+
+    Placing all trigger-point markers this way is one pass of array operations instead of
+    hundreds of small ones (start-up time).
+    """
+    q = np.asarray(queries, dtype=np.float64).reshape(-1, 3)
+    near = _nearest_vertex_sets(mesh, q, _CANDIDATE_VERTICES)
+    all_points = _points64(mesh)
+    surface = all_points[near[:, 0]].copy()
+    vertices = near[:, 0].copy()
+    if mesh.n_faces == 0 or len(q) == 0:
+        return surface, vertices
     offsets, face_ids = _vertex_faces(mesh)
-    cand = np.unique(np.concatenate([face_ids[offsets[v]:offsets[v + 1]] for v in near]))
-    if cand.size == 0:
-        v = int(near[0])
-        return np.asarray(mesh.points[v], dtype=np.float64), v
-    tris = np.asarray(mesh.points, dtype=np.float64)[np.asarray(mesh.faces)[cand]]
-    closest = _closest_on_triangles(tris, np.repeat(p[None], len(cand), axis=0))
-    best = int(np.argmin(np.linalg.norm(closest - p, axis=1)))
-    surface_point = closest[best]
-    corners = np.asarray(mesh.faces)[cand[best]]
-    vertex = int(corners[np.argmin(np.linalg.norm(mesh.points[corners] - surface_point, axis=1))])
-    return surface_point, vertex
+    # (query, candidate face) pairs: the faces around each query's nearest vertices, sorted by
+    # face id per query so that ties go to the lowest face id (as a unique() of them would).
+    starts, counts = offsets[near.ravel()], np.diff(offsets)[near.ravel()]
+    owner = np.repeat(np.repeat(np.arange(len(q)), near.shape[1]), counts)
+    steps = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    faces = face_ids[np.repeat(starts, counts) + steps]
+    order = np.lexsort((faces, owner))
+    owner, faces = owner[order], faces[order]
+    if len(faces) == 0:
+        return surface, vertices
+    corners_all = np.asarray(mesh.faces)
+    closest = _closest_on_triangles(all_points[corners_all[faces]], q[owner])
+    dist = np.linalg.norm(closest - q[owner], axis=1)
+    # the first pair of each query with the smallest distance
+    by_query = np.lexsort((np.arange(len(dist)), dist, owner))
+    first = np.ones(len(by_query), dtype=bool)
+    first[1:] = owner[by_query][1:] != owner[by_query][:-1]
+    best = by_query[first]
+    has = owner[best]
+    surface[has] = closest[best]
+    corners = corners_all[faces[best]]
+    pick = np.argmin(np.linalg.norm(all_points[corners] - closest[best][:, None, :], axis=2), axis=1)
+    vertices[has] = corners[np.arange(len(corners)), pick]
+    return surface, vertices

@@ -14,8 +14,6 @@ import weakref
 from typing import Any, Callable, TypeVar
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from viewer.geometry.meshes import MeshData
 
@@ -64,6 +62,10 @@ class SurfaceGraph:
     """Edge graph, vertex areas and surface distances of one triangle mesh."""
 
     def __init__(self, points: np.ndarray, faces: np.ndarray):
+        # scipy is imported here, not at module level: the start-up path imports this module
+        # (for ``cached_per_mesh``) but builds no graph before the first frame.
+        from scipy.sparse import csr_matrix
+
         self.points = np.ascontiguousarray(points, dtype=np.float64)
         self.faces = np.ascontiguousarray(faces, dtype=np.int64).reshape(-1, 3)
         n = len(self.points)
@@ -137,6 +139,9 @@ class SurfaceGraph:
         return d
 
     def _dijkstra(self, sources: np.ndarray, seeds: np.ndarray | None, limit: float) -> np.ndarray:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
         if seeds is None or not np.any(np.asarray(seeds) > 0):
             return np.asarray(dijkstra(self.graph, directed=True, indices=sources, min_only=True,
                                        limit=limit), dtype=np.float64)
@@ -207,6 +212,8 @@ class SurfaceGraph:
         The search stops at ``limit`` and is retried with a 1.6 times larger limit (up to 4 times), so
         a good first guess keeps it local and a poor one still finds the path.
         """
+        from scipy.sparse.csgraph import dijkstra
+
         if start == end:
             return np.array([start])
         for _ in range(4):

@@ -1,4 +1,9 @@
-"""One pyvista actor per mesh part (skin, muscles, bones), built from ``MeshData``."""
+"""One VTK actor per mesh part (skin, muscles, bones), built from ``MeshData``.
+
+The actors are made directly (a ``vtkPolyDataMapper`` and a ``pv.Actor``), not through
+``plotter.add_mesh``: for ~190 parts add_mesh's argument handling alone took over half a second
+of start-up on software GL, and the scene needs none of it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
+from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
 from viewer.geometry.meshes import MeshData, MeshLibrary, PartInfo
 from viewer.scene import theme
@@ -34,20 +40,37 @@ def base_colour(info: PartInfo) -> str:
     return {"skin": theme.SKIN, "muscle": theme.MUSCLE, "bone": theme.BONE}.get(info.kind, theme.BONE)
 
 
+def _mapper(poly: pv.PolyData, rgb_array: str | None) -> vtkPolyDataMapper:
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(poly)
+    if rgb_array is None:
+        mapper.ScalarVisibilityOff()
+    else:  # the uint8 colours are drawn as they are (no lookup table)
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(rgb_array)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+    return mapper
+
+
+def part_actor(info: PartInfo, poly: pv.PolyData, options: theme.RenderOptions) -> pv.Actor:
+    """The actor of one part; the skin's colours come from its point array ``rgb``."""
+    skin = info.kind == "skin"
+    # The stored normals are used as they are: Gouraud interpolation without recomputing.
+    prop = pv.Property(color=theme.SKIN if skin else base_colour(info), specular=0.05 if skin else 0.15,
+                       diffuse=0.85, ambient=0.15, interpolation="gouraud" if options.smooth_shading else "flat")
+    return pv.Actor(mapper=_mapper(poly, "rgb" if skin else None), prop=prop)
+
+
 def add_parts(plotter: pv.BasePlotter, library: MeshLibrary, options: theme.RenderOptions) -> dict[str, PartActor]:
     """Add every part of the library; the skin gets a per-vertex RGB array for the overlay."""
     out: dict[str, PartActor] = {}
     for info in library.parts:
         poly = to_polydata(library.load(info.id))
-        common = dict(name=info.id, smooth_shading=False, render=False, reset_camera=False,
-                      specular=0.15 if info.kind != "skin" else 0.05, diffuse=0.85, ambient=0.15)
         if info.kind == "skin":
             colours = np.tile((theme.rgb(theme.SKIN) * 255).astype(np.uint8), (poly.n_points, 1))
             poly.point_data.set_array(colours, "rgb")
-            actor = plotter.add_mesh(poly, scalars="rgb", rgb=True, **common)
-        else:
-            actor = plotter.add_mesh(poly, color=base_colour(info), **common)
-        # The stored normals are used as they are: Gouraud interpolation without recomputing.
-        actor.prop.interpolation = "gouraud" if options.smooth_shading else "flat"
+        actor = part_actor(info, poly, options)
+        plotter.renderer.AddActor(actor)
         out[info.id] = PartActor(info, poly, actor)
     return out
