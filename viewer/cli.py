@@ -186,8 +186,15 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    import os
+
     from viewer.app import run
 
+    # the GUI finds its folders through viewer.locations, which reads these variables
+    if args.data:
+        os.environ["TRIGGER_ATLAS_DATA"] = str(args.data)
+    if args.assets:
+        os.environ["TRIGGER_ATLAS_ASSETS"] = str(args.assets)
     return run(None, lod=args.lod)
 
 
