@@ -16,6 +16,24 @@ SOFTWARE_GL = ("llvmpipe", "softpipe", "swr", "software rasterizer")
 GL_RENDERER = 0x1F01
 
 
+def _import_before_qt() -> None:
+    """Import the heavy layers below Qt before PySide6 (start-up time).
+
+    Once PySide6 is imported, its import hook (shiboken's ``__feature__`` support) reads the
+    source of every module imported after it to see whether it uses PySide6: with pyvista,
+    VTK, matplotlib (pulled in by pyvista) and pydantic that was 0.3-0.4 s of CPU [measured].
+    """
+    import pyvista.plotting  # noqa: F401
+
+    import viewer.controller.body  # noqa: F401
+    import viewer.datafiles  # noqa: F401
+    import viewer.domain.painfinder  # noqa: F401
+    import viewer.domain.search  # noqa: F401
+    import viewer.export.png  # noqa: F401
+    import viewer.geometry.frame  # noqa: F401
+    import viewer.scene.body_scene  # noqa: F401
+
+
 def _prepare_qt() -> None:
     os.environ.setdefault("QT_API", "pyside6")  # pyvistaqt's qtpy must pick PySide6
     import PySide6.QtWidgets  # noqa: F401  (import PySide6 before pyvistaqt)
@@ -70,12 +88,14 @@ def create_main_window(catalog: Catalog, library: MeshLibrary, *, animate: bool 
     _prepare_qt()
     from viewer.controller import Controller
     from viewer.controller.body import Body
-    from viewer.qt.main_window import MainWindow
     from viewer.scene.theme import RenderOptions
 
+    body = Body(catalog, library)
+    body.place_markers_in_background()  # while the Qt modules load and the actors are built
+    from viewer.qt.main_window import MainWindow
+
     options = RenderOptions(multi_samples=0, fxaa=False) if software_gl else RenderOptions(multi_samples=4)
-    controller = Controller(catalog, Body(catalog, library))
-    return MainWindow(controller, options=options, animate=animate)
+    return MainWindow(Controller(catalog, body), options=options, animate=animate)
 
 
 def _fail(message: str) -> int:
@@ -85,6 +105,7 @@ def _fail(message: str) -> int:
 
 def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
     """Start the GUI; returns the exit code."""
+    _import_before_qt()
     _prepare_qt()
     from PySide6.QtGui import QSurfaceFormat
     from PySide6.QtWidgets import QApplication
@@ -100,8 +121,9 @@ def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
     app.setApplicationVersion(viewer.__version__)
     software = is_software_gl(gl_renderer())
     try:
-        catalog = load_catalog(locations.data_dir())
         library = MeshLibrary(locations.assets_dir(), lod if lod is not None else _pick_lod(software))
+        library.preload_in_background()  # the meshes load while the catalog is read
+        catalog = load_catalog(locations.data_dir())
     except (DataError, AssetError) as exc:
         return _fail(str(exc))
     window = create_main_window(catalog, library, animate=True, software_gl=software)
@@ -117,23 +139,9 @@ def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
 
 def _after_first_frame(widget, start, fallback_ms: int = 3000) -> None:
     """Call ``start()`` once: after ``widget`` swapped its first frame, or after ``fallback_ms``."""
-    from PySide6.QtCore import QTimer
+    from viewer.qt.viewport import after_next_frame
 
-    started = False
-
-    def once() -> None:
-        nonlocal started
-        if started:
-            return
-        started = True
-        try:
-            widget.frameSwapped.disconnect(once)
-        except (RuntimeError, TypeError):  # already disconnected, or the widget is gone
-            pass
-        start()
-
-    widget.frameSwapped.connect(once)
-    QTimer.singleShot(fallback_ms, once)  # e.g. a window that is never exposed
+    after_next_frame(widget, start, fallback_ms)
 
 
 def _pick_lod(software: bool) -> int | None:

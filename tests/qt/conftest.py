@@ -8,6 +8,18 @@ import os
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def fbo_view_in_this_process(monkeypatch):
+    """Qt tests build pyvistaqt's view in the pytest process.
+
+    VTK's native X11 view (the app's default on X11) opens an X connection in
+    ``vtkXOpenGLRenderWindow::EnsureGLX`` that it never closes; pytest-xvfb stops Xvfb before
+    the pytest process exits, and Xlib then ends the run with exit code 1. The native view is
+    tested in child processes instead (tests/qt/test_viewport.py, the benchmark smoke test).
+    """
+    monkeypatch.setenv("TRIGGER_ATLAS_VIEW", "fbo")
+
+
 @pytest.fixture
 def require_display():
     """3D-window tests never skip in CI: without a display they fail there."""

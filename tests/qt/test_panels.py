@@ -26,6 +26,20 @@ def test_info_panel_follows_the_selection_and_its_links_select(qtbot, controller
     assert "Alpha muscle" in panel.toPlainText() and "Alpha TrP1" in panel.toPlainText()
 
 
+def test_info_panel_with_defer_lays_out_one_card_when_told(qtbot, controller):
+    pending = []
+    panel = InfoPanel(controller, defer=pending.append)
+    qtbot.addWidget(panel)
+    controller.select_trigger_point("alpha_tp2", "right")  # selection and muscle both change
+    assert "Click an" in panel.toPlainText() and len(pending) == 1
+    pending.pop()()
+    assert "Alpha TrP2" in panel.toPlainText()
+    controller.clear_selection()
+    assert len(pending) == 1 and "Alpha TrP2" in panel.toPlainText()
+    pending.pop()()
+    assert "Click an" in panel.toPlainText()
+
+
 def test_explore_panel_reflects_and_drives_layers_and_filters(qtbot, controller):
     panel = ExplorePanel(controller)
     qtbot.addWidget(panel)

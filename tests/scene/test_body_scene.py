@@ -82,6 +82,17 @@ def test_marker_highlight_and_filters(setup):
     assert shown_tps(scene) == set() and not scene.markers.actor.visibility
 
 
+def test_marker_mesh_colours_follow_style_of_every_marker(setup):
+    controller, scene, _, _ = setup
+    controller.select_trigger_point("beta_tp1", "left")
+    scene.markers.highlight(Selection("beta_tp1", "left"), {Selection("alpha_tp1", "right")})
+    keys, _ = scene.markers.visible_points()
+    looks = {scene.markers.style_of(k)[0] for k in keys}
+    assert looks == {theme.MARKER_SELECTED, theme.MARKER_CANDIDATE, theme.MARKER}
+    for key in keys:
+        assert np.allclose(marker_colour(scene, key), theme.rgb(scene.markers.style_of(key)[0]), atol=0.01)
+
+
 def test_layers_follow_state(setup):
     controller, scene, _, _ = setup
     controller.set_skin("translucent")

@@ -27,7 +27,8 @@ def background_work(waiter: Waiter, before: set, timeout_s: float = 180.0) -> di
     import threading
 
     t0 = time.perf_counter()
-    started = [t for t in threading.enumerate() if t.ident not in before and t is not threading.current_thread()]
+    # Thread objects, not idents: an ident is reused once its thread ended (e.g. our watchdog's).
+    started = [t for t in threading.enumerate() if t not in before and t is not threading.current_thread()]
     done = waiter.until(lambda: not any(t.is_alive() for t in started), timeout_s)
     return {"background_threads": [t.name for t in started],
             "background_s": time.perf_counter() - t0 if started else 0.0, "background_finished": done}

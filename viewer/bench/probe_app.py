@@ -60,7 +60,7 @@ class AppProbe:
         self.clock = None
         self.waiter = None
         self.error: str | None = None
-        self.threads_before = {t.ident for t in threading.enumerate()}
+        self.threads_before = set(threading.enumerate())
         self.watchdog: threading.Timer | None = None
 
     def install(self) -> None:
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     probe.watchdog = threading.Timer(FIRST_FRAME_TIMEOUT_S, _never_built, args=(probe,))
     probe.watchdog.daemon = True
     probe.watchdog.start()
-    probe.threads_before.add(probe.watchdog.ident)  # ours, not the app's background work
+    probe.threads_before.add(probe.watchdog)  # ours, not the app's background work
     import viewer.app
 
     code = viewer.app.run([], lod=args.lod)

@@ -55,6 +55,8 @@ class Body:
         self._weights_lock = threading.Lock()
         self._rasteriser = None
         self._stop_warm_up = threading.Event()
+        self._placing: threading.Thread | None = None
+        self._placed: dict[Selection, MarkerPlace] | None = None
         self.problems: list[str] = []  # one line each, shown in the status bar
 
     # --- parts -------------------------------------------------------------------------------
@@ -68,9 +70,35 @@ class Body:
         return candidate if self.library.has_part(candidate) else None
 
     # --- markers -----------------------------------------------------------------------------
-    @cached_property
+    @property
     def markers(self) -> dict[Selection, MarkerPlace]:
-        """Every trigger point whose muscle part exists, on both sides."""
+        """Every trigger point whose muscle part exists, on both sides (placed once)."""
+        if self._placing is not None:
+            self._placing.join()
+            self._placing = None
+        if self._placed is None:
+            self._placed = self._place_markers()
+        return self._placed
+
+    def place_markers_in_background(self) -> None:
+        """Place the markers in a worker thread while the window is being built (start-up time:
+        the nearest-point queries run in numpy, mostly without the GIL). :attr:`markers` waits
+        for it; if the worker fails, :attr:`markers` places them again and raises there."""
+        if self._placing is not None or self._placed is not None:
+            return
+
+        def run() -> None:
+            reported = len(self.problems)
+            try:
+                self._placed = self._place_markers()
+            except Exception:  # noqa: BLE001 - repeated (and raised) on the main thread
+                del self.problems[reported:]
+                self._placed = None
+
+        self._placing = threading.Thread(target=run, name="marker-placement", daemon=True)
+        self._placing.start()
+
+    def _place_markers(self) -> dict[Selection, MarkerPlace]:
         from viewer.geometry.frame import nearest_surface_points
 
         placed = self._trigger_points_inside()

@@ -1,12 +1,15 @@
 """Read ``assets/meshes`` (see ``docs/assets.md``) into numpy arrays, without VTK.
 
 The manifest is read once; a part's arrays are loaded when first asked for and cached.
+Loading is thread-safe, so the app can load the parts in a worker thread while it builds its
+window (:meth:`MeshLibrary.preload_in_background`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,6 +119,7 @@ class MeshLibrary:
         self.parts: tuple[PartInfo, ...] = tuple(_part(p, where) for p in lods[str(lod)].get("parts", []))
         self._by_id = {p.id: p for p in self.parts}
         self._cache: dict[str, MeshData] = {}
+        self._load_lock = threading.Lock()
         self.manifest = manifest
 
     def part(self, part_id: str) -> PartInfo:
@@ -138,8 +142,32 @@ class MeshLibrary:
 
     def load(self, part_id: str) -> MeshData:
         """Load (once) and return the arrays of a part; raise :class:`AssetError` if corrupt."""
-        if part_id in self._cache:
-            return self._cache[part_id]
+        mesh = self._cache.get(part_id)
+        if mesh is not None:
+            return mesh
+        with self._load_lock:  # one reader at a time: a part is never read twice
+            mesh = self._cache.get(part_id)
+            if mesh is None:
+                mesh = self._read(part_id)
+                self._cache[part_id] = mesh
+            return mesh
+
+    def preload_in_background(self) -> threading.Thread:
+        """Load every part in a daemon thread (decompression releases the GIL, so this overlaps
+        with start-up work on the main thread). A part that fails to load is left out: the
+        caller that asks for it gets the :class:`AssetError`."""
+        def run() -> None:
+            for info in self.parts:
+                try:
+                    self.load(info.id)
+                except AssetError:
+                    continue
+
+        thread = threading.Thread(target=run, name="mesh-preload", daemon=True)
+        thread.start()
+        return thread
+
+    def _read(self, part_id: str) -> MeshData:
         info = self._by_id[part_id]
         path = self.assets_dir / info.file
         try:
@@ -157,9 +185,7 @@ class MeshLibrary:
             raise AssetError(f"{path}: 'points' and 'faces' must have shape (n, 3)")
         if faces.size and (faces.min() < 0 or faces.max() >= len(points)):
             raise AssetError(f"{path}: 'faces' index a vertex that does not exist")
-        mesh = MeshData(points, faces, normals, arrays)
-        self._cache[part_id] = mesh
-        return mesh
+        return MeshData(points, faces, normals, arrays)
 
     def verify(self) -> list[str]:
         """Check every part's file against the manifest; return one message per problem."""

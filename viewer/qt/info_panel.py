@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -10,12 +12,20 @@ from viewer.qt import explain
 
 
 class InfoPanel(QTextBrowser):
-    """Shows what is selected; links call the controller (``tp:``, ``muscle:``, ``article:``)."""
+    """Shows what is selected; links call the controller (``tp:``, ``muscle:``, ``article:``).
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    ``defer`` (optional) postpones the card after a selection change: the main window passes
+    "after the 3D view's next frame", so a click shows its referral zone first and the card
+    is laid out and painted right after, not in the same frame (click-to-overlay time).
+    """
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None, *,
+                 defer: Callable[[Callable[[], None]], None] | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.catalog = controller.catalog
+        self._defer = defer
+        self._pending = False
         self.setOpenLinks(False)
         self.setMinimumWidth(340)
         self.anchorClicked.connect(self._on_link)
@@ -41,9 +51,20 @@ class InfoPanel(QTextBrowser):
             self.setHtml(html)
 
     def _on_selection_changed(self, *_: object) -> None:
-        self._show_current()
+        self._refresh()
 
     def _on_selected_muscle_changed(self, *_: object) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._defer is None:
+            self._show_current()
+        elif not self._pending:  # one card for the several fields a selection changes
+            self._pending = True
+            self._defer(self._show_pending)
+
+    def _show_pending(self) -> None:
+        self._pending = False
         self._show_current()
 
     def show_article(self, article_id: str) -> None:

@@ -17,7 +17,7 @@ from viewer.qt.explore_panel import ExplorePanel
 from viewer.qt.info_panel import InfoPanel
 from viewer.qt.pain_panel import PainPanel
 from viewer.qt.search_dialog import SearchDialog
-from viewer.qt.viewport import CameraAnimator, make_interactor
+from viewer.qt.viewport import CameraAnimator, after_next_frame, make_interactor
 from viewer.scene import theme
 from viewer.scene.body_scene import BodyScene
 from viewer.scene.picking import display_position
@@ -52,7 +52,8 @@ class MainWindow(QMainWindow):
             self.plotter.enable_anti_aliasing("fxaa")
         self.scene.install_picker(controller.handle_pick, on_hover=self._on_hover, on_stroke=controller.handle_pick)
         self.scene.install_zoom_to_cursor()
-        self.info = InfoPanel(controller)
+        # The card follows the 3D view's frame: a click shows its referral zone first.
+        self.info = InfoPanel(controller, defer=lambda call: after_next_frame(self.plotter, call))
         self.explore = ExplorePanel(controller)
         self.pain = PainPanel(controller)
         self.tabs = QTabWidget()

@@ -1,19 +1,91 @@
-"""The 3D view: a ``QtInteractor`` set up for software GL, and animated camera moves."""
+"""The 3D view (VTK's native window on X11, else a ``QtInteractor``) set up for software GL,
+and animated camera moves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractAnimation, QEasingCurve, QVariantAnimation
+import os
+from typing import Callable
+
+from PySide6.QtCore import QAbstractAnimation, QCoreApplication, QEasingCurve, QRect, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pyvistaqt import QtInteractor
 
 from viewer.scene import cameras
 from viewer.scene.cameras import CameraPose
 
+GL_LEQUAL = 0x0203
 
-def make_interactor(parent: QWidget, multi_samples: int) -> QtInteractor:
-    """No idle render timer (165 % CPU otherwise) and pyvista's own key bindings removed
-    (``q`` would close the view, ``f`` runs a blocking fly-to); the menus own the keys."""
-    plotter = QtInteractor(parent, auto_update=False, multi_samples=multi_samples)
+
+class AtlasInteractor(QtInteractor):
+    """A ``QtInteractor`` whose paints render only when something asked for a new frame.
+
+    pyvistaqt's ``paintGL`` always renders, because pyvista may change the scene without
+    telling the widget. Here every change goes through ``update()`` (the scene's render
+    requests, the camera animator, the interactor style's renders) or a resize, so a paint
+    that Qt starts on its own - the window being shown or exposed right after the paint of its
+    first resize - only shows the frame VTK already has. That saves one full render at
+    start-up (Qt paints a ``QOpenGLWidget`` once for its resize and once more when shown).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._stale = True  # before super(): pyvistaqt may request a paint while it sets up
+        super().__init__(*args, **kwargs)
+
+    def update(self, *args) -> None:  # noqa: D102 - QWidget.update, marking the frame stale
+        self._stale = True
+        super().update(*args)
+
+    def initializeGL(self) -> None:  # noqa: N802 (Qt name)
+        self._stale = True  # a new context: VTK's frame is gone
+        super().initializeGL()
+
+    def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt name)
+        self._stale = True
+        super().resizeGL(w, h)
+
+    def paintGL(self) -> None:  # noqa: N802 (Qt name)
+        rw = self._RenderWindow
+        if self._stale or rw is None or not rw.GetReadyForRendering() or self._in_paint:
+            super().paintGL()
+            self._stale = rw is None or not rw.GetReadyForRendering()
+            return
+        # Nothing changed since VTK's last frame: blit it again (what paintGL does after rendering).
+        state = rw.GetState()
+        state.Reset()
+        state.Push()
+        state.vtkglDepthFunc(GL_LEQUAL)
+        self.makeCurrent()
+        dpr = self.devicePixelRatioF()
+        self._blit(self.defaultFramebufferObject(),
+                   QRect(0, 0, max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))))
+        state.Pop()
+
+
+VIEW_ENV = "TRIGGER_ATLAS_VIEW"  # "native" or "fbo": override the choice of view widget
+
+
+def view_kind() -> str:
+    """``"native"`` (VTK draws its own X11 window) on the xcb platform, else ``"fbo"``
+    (pyvistaqt's QOpenGLWidget, composed by Qt); ``TRIGGER_ATLAS_VIEW`` overrides it."""
+    wanted = os.environ.get(VIEW_ENV, "").strip().lower()
+    if wanted in ("native", "fbo"):
+        return wanted
+    return "native" if QGuiApplication.platformName() == "xcb" else "fbo"
+
+
+def make_interactor(parent: QWidget, multi_samples: int, kind: str | None = None):
+    """The 3D view (see :func:`view_kind`). No idle render timer (165 % CPU otherwise) and
+    pyvista's own key bindings removed (``q`` would close the view, ``f`` runs a blocking
+    fly-to); the menus own the keys."""
+    if (kind or view_kind()) == "native":
+        from viewer.qt.native_view import NativeInteractor
+
+        # Only the view gets a native window, not its siblings (the panels stay raster).
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontCreateNativeWidgetSiblings)
+        plotter = NativeInteractor(parent, multi_samples=multi_samples)
+    else:
+        plotter = AtlasInteractor(parent, auto_update=False, multi_samples=multi_samples)
     for key in list(getattr(plotter, "_key_press_event_callbacks", {})):
         plotter.clear_events_for_key(key)
     # VTK's interactor style also reacts to letters (w: wireframe, 3: stereo, e: exit...).
@@ -46,6 +118,26 @@ def coalesce_interactor_renders(plotter: QtInteractor) -> None:
 
     iren.EnableRenderOff()
     iren.AddObserver("RenderEvent", on_render)
+
+
+def after_next_frame(widget, call: Callable[[], None], fallback_ms: int = 100) -> None:
+    """Call ``call()`` once: after ``widget`` swapped its next frame, or after ``fallback_ms``
+    (a hidden or minimised window paints nothing)."""
+    done = False
+
+    def once() -> None:
+        nonlocal done
+        if done:
+            return
+        done = True
+        try:
+            widget.frameSwapped.disconnect(once)
+        except (RuntimeError, TypeError):  # already disconnected, or the widget is gone
+            pass
+        call()
+
+    widget.frameSwapped.connect(once)
+    QTimer.singleShot(fallback_ms, widget, once)  # with the widget as context: dropped if it is deleted
 
 
 def _swallow(obj, _event) -> None:

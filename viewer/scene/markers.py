@@ -49,9 +49,12 @@ class MarkerSet:
         self.plotter = plotter
         self.places = places
         self.keys: list[Selection] = list(places)
+        # Index lookups instead of hashing Selection dataclasses per marker on every click.
+        self._index_of: dict[Selection, int] = {k: i for i, k in enumerate(self.keys)}
         self.on_skin = True
         self._place_all()
         self.shown: set[Selection] = set(self.keys)
+        self._shown_index: list[int] = list(range(len(self.keys)))
         self.selected: Selection | None = None
         self.candidates: set[Selection] = set()
         self.poly = pv.PolyData()
@@ -75,12 +78,13 @@ class MarkerSet:
 
     def position(self, key: Selection) -> np.ndarray:
         """Where the marker of ``key`` is drawn now."""
-        return self._centres[self.keys.index(key)]
+        return self._centres[self._index_of[key]]
 
     # --- look -------------------------------------------------------------------------------
     def show_only(self, keys: set[Selection]) -> None:
         """Hide every marker not in ``keys``."""
         self.shown = {k for k in self.keys if k in keys}
+        self._shown_index = [i for i, k in enumerate(self.keys) if k in self.shown]
         self._visible = None
         self._rebuild()
 
@@ -101,21 +105,29 @@ class MarkerSet:
         # With a selection, the other X step back so that the chosen one and its zone stand out.
         return theme.MARKER, 1.0 if self.selected is None else BACKGROUND_SCALE
 
+    def _styles(self, index: list[int]) -> list[tuple[str, float]]:
+        """:meth:`style_of` for the markers at ``index`` (by position: no hashing per marker)."""
+        selected = self._index_of.get(self.selected, -1) if self.selected is not None else -1
+        candidates = {self._index_of[k] for k in self.candidates if k in self._index_of}
+        rest = (theme.MARKER, 1.0 if self.selected is None else BACKGROUND_SCALE)
+        return [(theme.MARKER_SELECTED, SELECTED_SCALE) if i == selected
+                else (theme.MARKER_CANDIDATE, CANDIDATE_SCALE) if i in candidates else rest for i in index]
+
     def visible_points(self) -> tuple[list[Selection], np.ndarray]:
         """(keys, centres) of the shown markers; cached, since every hover and click asks."""
         if self._visible is None:
-            index = [i for i, k in enumerate(self.keys) if k in self.shown]
+            index = self._shown_index
             self._visible = ([self.keys[i] for i in index], self._centres[index].reshape(-1, 3))
         return self._visible
 
     # --- mesh -------------------------------------------------------------------------------
     def _rebuild(self) -> None:
-        index = [i for i, k in enumerate(self.keys) if k in self.shown]
+        index = self._shown_index
         if not index:
             if self.actor is not None:
                 self.actor.visibility = False
             return
-        styles = [self.style_of(self.keys[i]) for i in index]
+        styles = self._styles(index)
         scales = np.array([s for _, s in styles])[:, None, None]
         centres, offsets = self._centres[index], self._offsets[index]
         colours = [(theme.rgb(c) * 255).round() for c, _ in styles]
@@ -123,8 +135,9 @@ class MarkerSet:
         if self.selected in self.shown:
             # A dark rim under the yellow X keeps it visible on pale skin; it comes last so
             # marker j still owns cells 2j and 2j+1. The X itself is lifted 1 mm above it.
-            j = index.index(self.keys.index(self.selected))
-            normal = self._normals[self.keys.index(self.selected)]
+            selected = self._index_of[self.selected]
+            j = index.index(selected)
+            normal = self._normals[selected]
             rim = centres[j] + x_offsets(normal, ARM_M * SELECTED_SCALE + 0.0015, BAR_M * SELECTED_SCALE + 0.0012)
             points[j] += normal / np.linalg.norm(normal) * 0.001
             points = np.concatenate([points, rim[None]])
