@@ -111,3 +111,28 @@ def test_manifest_landmarks_are_posed_and_paired():
             assert xyz[0] == pytest.approx(-twin[0]) and xyz[1:] == twin[1:]
     # A-pose: the wrist is farther from the midline than in anatomical position
     assert lms["radial_styloid_r"][0] > 0.146 * manifest["stature_m"] + 0.05
+
+
+def test_arms_hang_clear_of_the_trunk(lib):
+    """A-pose: from elbow to wrist the forearm's skin is a loop of its own, apart from the trunk
+    and thigh (the skin never webs arm to trunk), with a clear gap at the wrist."""
+    from viewer.anatomy.measure import _inside, _slice_loops  # noqa: PLC2701 - shared test helpers
+
+    skin = lib.load(lib.skin_part().id)
+    pts, faces = skin.points.astype(np.float64), skin.faces
+    lms = lib.landmarks
+    wrist, elbow, hip = lms["ulnar_styloid_r"], lms["olecranon_r"], lms["hip_centre_r"]
+    for f in np.linspace(0.1, 0.9, 5):
+        z = wrist[2] + f * (elbow[2] - wrist[2])
+        arm = wrist + f * (elbow - wrist)
+        body = np.array([0.0, 0.0]) if z > hip[2] + 0.05 else hip[:2]
+        loops = [loop[:, :2] for loop in _slice_loops(pts, faces, z) if _inside(loop[:, :2], arm[:2])]
+        assert loops, f"no skin section around the forearm at z = {z:.3f} m"
+        assert not any(_inside(loop, body) for loop in loops), f"forearm webbed to the trunk at z = {z:.3f} m"
+    # a clear gap at the wrist: the forearm's section is at least 3 cm from the thigh's
+    sections = _slice_loops(pts, faces, float(wrist[2]))
+    arm_loop = next(loop for loop in sections if _inside(loop[:, :2], wrist[:2]))
+    thigh_loop = next((loop for loop in sections if _inside(loop[:, :2], hip[:2])), None)
+    if thigh_loop is not None:
+        gap = float(np.min(np.linalg.norm(arm_loop[:, None, :2] - thigh_loop[None, :, :2], axis=2)))
+        assert gap > 0.03, f"wrist only {gap * 1000:.0f} mm from the thigh"

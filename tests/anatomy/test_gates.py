@@ -131,3 +131,142 @@ def test_arm_landmarks_are_abducted():
     wrist = sk.landmark("radial_styloid")
     assert wrist[0] == pytest.approx(0.1 + 0.3 * np.sin(np.radians(20)))
     assert wrist[2] == pytest.approx(0.8 - 0.3 * np.cos(np.radians(20)))
+
+
+# --- interference: muscle inside bone, muscles of one layer inside each other -----------------
+
+def _flat_sheet(centre, length=0.10, width=0.05, thickness=0.010):
+    """A flat muscle sheet along z (fibres), across x, superficial side +y."""
+    from viewer.anatomy.loft import Sheet
+
+    s, t = np.linspace(0, 1, 9), np.linspace(0, 1, 5)
+    ss, tt = np.meshgrid(s, t, indexing="ij")
+    mid = np.stack([(tt - 0.5) * width, np.zeros_like(ss), (ss - 0.5) * length], axis=-1) + np.asarray(centre)
+    normal = np.broadcast_to(np.array([0.0, 1.0, 0.0]), mid.shape).copy()
+    return Sheet(s, t, mid, normal, np.full(ss.shape, thickness))
+
+
+def _built(name, centre, layer="superficial", **kw):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(sheet=_flat_sheet(centre, **kw), entry=SimpleNamespace(name=name),
+                           part=SimpleNamespace(layer=layer))
+
+
+SETTINGS = {"step": 0.003, "bone_tol": 0.001, "end_zone": 0.15, "max_bone": 0.05, "shrink": 0.0015,
+            "max_overlap": 0.2}
+
+
+def test_volume_samples_fill_the_sheet():
+    from viewer.anatomy.interference import volume_samples
+
+    pts, s = volume_samples(_flat_sheet((0.3, 0.0, 1.0)), 0.003)
+    assert np.all(np.abs(pts[:, 1]) <= 0.005 + 1e-9) and np.all(np.abs(pts[:, 0] - 0.3) <= 0.025 + 1e-9)
+    assert s.min() == 0.0 and s.max() == 1.0 and len(pts) == len(s)
+    shrunk, _ = volume_samples(_flat_sheet((0.3, 0.0, 1.0)), 0.003, shrink=0.002)
+    assert np.abs(shrunk[:, 1]).max() == pytest.approx(0.003)
+
+
+def test_muscle_sitting_in_bone_is_caught():
+    from viewer.anatomy.sdf import Ellipsoid
+
+    bone = [Ellipsoid(np.array([0.3, 0.0, 1.0]), np.array([0.05, 0.05, 0.2]))]
+    built = [_built("buried", (0.3, 0.0, 1.0)), _built("free", (0.3, 0.2, 1.0))]
+    measures, failures, table = gates.check_interference(built, bone, SETTINGS)
+    assert failures == [f for f in failures if f.startswith("buried:")] and len(failures) == 1
+    assert "100% of its belly volume lies inside bone" in failures[0]
+    assert table.index("buried") < table.index("free")  # worst first
+    assert "buried" in measures["muscle in bone"]
+
+
+def test_muscle_on_bone_surface_passes():
+    from viewer.anatomy.sdf import Ellipsoid
+
+    # the sheet's deep face (y = 0.195) rests on a bone whose surface is at y = 0.195
+    bone = [Ellipsoid(np.array([0.3, 0.095, 1.0]), np.array([0.1, 0.1, 0.3]))]
+    _, failures, _ = gates.check_interference([_built("resting", (0.3, 0.2, 1.0))], bone, SETTINGS)
+    assert failures == []
+
+
+def test_same_layer_overlap_is_caught_and_touching_is_not():
+    built = [_built("a", (0.3, 0.0, 1.0)), _built("b", (0.3, 0.003, 1.0)), _built("c", (0.3, 0.2, 1.0)),
+             _built("d", (0.3, 0.21, 1.0))]  # c and d touch face to face (10 mm apart, 10 mm thick)
+    _, failures, table = gates.check_interference(built, [], SETTINGS)
+    assert sorted(f.split(":")[0] for f in failures) == ["a", "b"]
+    assert any("overlaps b in the superficial layer" in f for f in failures)
+
+
+def test_other_layers_may_overlap():
+    built = [_built("a", (0.3, 0.0, 1.0)), _built("b", (0.3, 0.003, 1.0), layer="deep")]
+    assert gates.check_interference(built, [], SETTINGS)[1] == []
+
+
+def test_midline_part_overlapping_its_mirror_is_caught():
+    built = [_built("across", (0.01, 0.0, 1.0))]  # 5 cm wide centred 1 cm off the midline
+    _, failures, _ = gates.check_interference(built, [], SETTINGS)
+    assert failures and "across (left)" in failures[0]
+
+
+# --- bones: one piece, rib heads --------------------------------------------------------------
+
+def test_bone_falling_apart_is_refused():
+    from viewer.anatomy.bones import BoneShape, mesh_bone
+    from viewer.anatomy.sdf import Capsule
+    from viewer.anatomy.spec import Entry
+
+    def shape(gap: float) -> BoneShape:
+        prims = [Capsule(np.array([0.0, 0.0, 0.0]), np.array([0.0, 0.0, 0.05]), 0.01, 0.01),
+                 Capsule(np.array([0.0, 0.0, 0.07 + gap]), np.array([0.0, 0.0, 0.1 + gap]), 0.01, 0.01)]
+        return BoneShape(Entry("data/anatomy/bones.yaml", "humerus", {}), "humerus", "Humerus", False, prims,
+                         0.002, True, (400, 200))
+
+    assert set(mesh_bone(shape(-0.02), 0.004, 2)) == {0, 1}  # overlapping pieces: one bone
+    with pytest.raises(AnatomyDataError, match=r"entry 'humerus'.*'shapes'.*2 separate pieces"):
+        mesh_bone(shape(0.02), 0.004, 2)
+
+
+def test_rib_head_column_adds_a_neck_to_the_spine():
+    from viewer.anatomy.bones import rib_primitives
+    from viewer.anatomy.spec import Entry
+
+    sk = Skeleton({"glenohumeral_centre": Landmark("glenohumeral_centre", np.zeros(3), "humerus")}, 1.755, 18.0)
+    row = [0.8, 0.06, 0.05, 0.01, 0.76, 0.9]
+    raw = {"radius_mm": 6, "samples": 5, "start": 0.1, "sag": 0.01, "table": [row]}
+    plain = rib_primitives(Entry("bones.yaml", "ribs", raw), sk)
+    headed = rib_primitives(Entry("bones.yaml", "ribs", dict(raw, table=[row + [0.01, -0.01]])), sk)
+    assert len(plain) == 4 and len(headed) == 5
+    assert np.allclose(headed[0].a, np.array([0.01, -0.01, 0.8]) * 1.755)
+    assert np.allclose(headed[0].b, plain[0].a)
+    with pytest.raises(AnatomyDataError, match=r"table\[0\]"):
+        rib_primitives(Entry("bones.yaml", "ribs", dict(raw, table=[row + [0.01]])), sk)
+
+
+def test_rib_back_fullness_sweeps_only_the_back_half():
+    from viewer.anatomy.bones import rib_primitives
+    from viewer.anatomy.spec import Entry
+
+    sk = Skeleton({"glenohumeral_centre": Landmark("glenohumeral_centre", np.zeros(3), "humerus")}, 1.0, 18.0)
+    raw = {"radius_mm": 6, "samples": 11, "start": 0.0, "sag": 0.0, "table": [[0.8, 0.06, 0.05, 0.01, 0.8, 1.0]]}
+    ellipse = rib_primitives(Entry("bones.yaml", "ribs", raw), sk)
+    full = rib_primitives(Entry("bones.yaml", "ribs", dict(raw, back_fullness=0.5)), sk)
+    back = [k for k in range(1, 5)]  # points a of segments 1-4 lie in the back half (phi < pi/2)
+    assert all(full[k].a[1] < ellipse[k].a[1] - 1e-4 for k in back)
+    assert all(np.allclose(full[k].a, ellipse[k].a) for k in range(6, 10))  # front half unchanged
+    with pytest.raises(AnatomyDataError, match="back_fullness"):
+        rib_primitives(Entry("bones.yaml", "ribs", dict(raw, back_fullness=1.5)), sk)
+
+
+def test_interference_settings_are_checked():
+    from types import SimpleNamespace
+
+    from viewer.anatomy.spec import Entry
+
+    def settings(table):
+        build = Entry("data/anatomy/build.yaml", "build", {"gates": {"interference": table}})
+        sk = Skeleton({"glenohumeral_centre": Landmark("glenohumeral_centre", np.zeros(3), "humerus")}, 1.755, 18.0)
+        return gates.interference_settings(SimpleNamespace(build=build, skeleton=sk))
+
+    s = settings({"step_mm": 3.0, "max_bone_fraction": 0.1})
+    assert s["step"] == pytest.approx(0.003) and s["max_bone"] == 0.1 and s["max_overlap"] == 1.0
+    with pytest.raises(AnatomyDataError, match=r"gates.interference.*max_overlap_fraction"):
+        settings({"max_overlap_fraction": 50})

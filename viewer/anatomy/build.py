@@ -84,6 +84,13 @@ def _labeller():
     return label_skin
 
 
+def _write_interference(folder: Path, table: str) -> None:
+    """The per-part penetration/overlap table (worst first), next to the review screenshots."""
+    if table:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "interference.txt").write_text(table, encoding="utf-8")
+
+
 def build_assets(data_dir: Path, out_dir: Path, *, coarse: bool = False, screenshots: bool = True,
                  log: Callable[[str], None] = print, check: bool = True) -> dict:
     """Build every part, run the quality gates and write ``out_dir`` (``assets/meshes``).
@@ -121,8 +128,11 @@ def build_assets(data_dir: Path, out_dir: Path, *, coarse: bool = False, screens
     log(f"  skin done ({time.perf_counter() - started:.1f} s)")
     parts = [skin] + bone_parts + muscle_parts(built)
     landmarks = data.skeleton.manifest_landmarks()
-    report = gates.run_gates(data, parts, built, landmarks, skin_field)
+    t0 = time.perf_counter()
+    report = gates.run_gates(data, parts, built, landmarks, skin_field, bone_prims)
+    log(f"  gates: {time.perf_counter() - t0:.1f} s")
     del skin_field
+    _write_interference(Path(out_dir).parent / "review", report.pop("interference", ""))
     report["seconds_before_write"] = round(time.perf_counter() - started, 1)
     if check and report["failures"]:
         raise gates.BuildError(gates.format_report(report))

@@ -101,7 +101,48 @@ def check_attachments(built, skeleton, tol: float = 0.010) -> tuple[str, list[st
     return f"largest attachment offset: {worst * 1000:.1f} mm", failures
 
 
-def run_gates(data, parts: list[Part], built, landmarks, skin_field=None) -> dict:
+def interference_settings(data) -> dict[str, float]:
+    """The ``gates.interference`` table of ``build.yaml`` (lengths in metres)."""
+    from viewer.anatomy.spec import Entry
+
+    raw = data.build.get("gates", {}) or {}
+    if not isinstance(raw, dict):
+        raise data.build.fail("gates", "expected a mapping")
+    e = Entry(data.build.where, "gates.interference", raw.get("interference", {}) or {})
+    mm = data.skeleton.mm
+    limits = {"step_mm": (0.5, 20.0, 3.0), "bone_tol_mm": (0.0, 20.0, 1.0), "end_zone": (0.0, 0.45, 0.15),
+              "max_bone_fraction": (0.0, 1.0, 1.0), "overlap_shrink_mm": (0.0, 10.0, 1.5),
+              "max_overlap_fraction": (0.0, 1.0, 1.0)}
+    v = {}
+    for key, (lo, hi, default) in limits.items():
+        v[key] = e.number(key, default)
+        if not lo <= v[key] <= hi:
+            raise e.fail(key, f"expected {lo:g} to {hi:g}, got {v[key]:g}")
+    return {"step": mm(v["step_mm"]), "bone_tol": mm(v["bone_tol_mm"]), "end_zone": v["end_zone"],
+            "max_bone": v["max_bone_fraction"], "shrink": mm(v["overlap_shrink_mm"]),
+            "max_overlap": v["max_overlap_fraction"]}
+
+
+def check_interference(built, bone_prims, settings: dict[str, float]) -> tuple[dict[str, str], list[str], str]:
+    """Muscle-bone penetration and same-layer muscle overlap: measures, failures, report table."""
+    from viewer.anatomy import interference as itf
+
+    pen = itf.penetration(built, bone_prims, settings["step"], settings["bone_tol"], settings["end_zone"])
+    ovl = itf.overlap(built, settings["step"], settings["shrink"])
+    failures = [f"{r.name}: {r.belly:.0%} of its belly volume lies inside bone (deepest {r.depth_mm:.0f} mm; "
+                f"limit {settings['max_bone']:.0%})" for r in pen if r.belly > settings["max_bone"]]
+    failures += [f"{r.name}: {r.fraction:.0%} of its volume overlaps {r.partner} in the {r.layer} layer "
+                 f"(limit {settings['max_overlap']:.0%})" for r in ovl if r.fraction > settings["max_overlap"]]
+    measures = {}
+    if pen:
+        measures["muscle in bone"] = f"worst {pen[0].name} {pen[0].belly:.1%} of the belly (limit {settings['max_bone']:.0%})"
+    if ovl:
+        measures["muscle overlap"] = (f"worst {ovl[0].name} {ovl[0].fraction:.1%} with {ovl[0].partner or '-'} "
+                                      f"(limit {settings['max_overlap']:.0%})")
+    return measures, failures, itf.format_table(pen, ovl)
+
+
+def run_gates(data, parts: list[Part], built, landmarks, skin_field=None, bone_prims=None) -> dict:
     from viewer.anatomy import measure
 
     failures: list[str] = []
@@ -125,6 +166,11 @@ def run_gates(data, parts: list[Part], built, landmarks, skin_field=None) -> dic
         failures += problems
     measures["attachments"], problems = check_attachments(built, data.skeleton)
     failures += problems
+    interference_table = ""
+    if bone_prims is not None:
+        m, problems, interference_table = check_interference(built, bone_prims, interference_settings(data))
+        measures.update(m)
+        failures += problems
     skin = next(p for p in parts if p.kind == "skin")
     m, problems = measure.proportions(skin.lods[0]["points"], skin.lods[0]["faces"], landmarks,
                                       data.skeleton.stature)
@@ -136,7 +182,8 @@ def run_gates(data, parts: list[Part], built, landmarks, skin_field=None) -> dic
     measures.update(m)
     failures += problems
     measures["skin volume"] = f"{measure.part_volume(skin.lods[0]['points'], skin.lods[0]['faces']) * 1000:.1f} L"
-    return {"failures": failures, "meshes_checked": checked, "triangles_by_lod": totals, "measures": measures}
+    return {"failures": failures, "meshes_checked": checked, "triangles_by_lod": totals, "measures": measures,
+            "interference": interference_table}
 
 
 def format_report(report: dict) -> str:

@@ -178,40 +178,100 @@ def design_sheet(entry: Entry, sk: Skeleton) -> Sheet:
     return Sheet(s, t, mid, normal, thickness)
 
 
-def _normals(mid: np.ndarray, s: np.ndarray, t: np.ndarray, hint: np.ndarray) -> np.ndarray:
+def _normals(mid: np.ndarray, s: np.ndarray, t: np.ndarray, hint: np.ndarray,
+             sigma: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Unit normals of the mid-surface towards the superficial side, optionally smoothed over the
+    grid (``sigma`` in grid cells along s and t) so the two faces, offset along them, stay fair."""
     ds = np.gradient(mid, s, axis=0)
     dt = np.gradient(mid, t, axis=1)
     n = np.cross(ds, dt)
     n /= np.maximum(np.linalg.norm(n, axis=2, keepdims=True), 1e-12)
     if float(np.sum(n * hint)) < 0:
         n = -n
+    if max(sigma) > 0:
+        n = gaussian_filter(n, sigma=(sigma[0], sigma[1], 0.0), mode="nearest")
+        n /= np.maximum(np.linalg.norm(n, axis=2, keepdims=True), 1e-12)
     return n
 
 
-def drape(sheet: Sheet, under: Field, clearance: float, hug: float = 0.0, iterations: int = 8) -> Sheet:
+@dataclass(frozen=True)
+class DrapeSettings:
+    """How a sheet is laid on the layers beneath (lengths in metres).
+
+    ``smooth`` is the length over which the push of neighbouring grid points is averaged and
+    the draped shape relaxed: converted to grid cells per axis, so a long narrow muscle and a
+    broad fan are smoothed over the same physical length (anisotropic on the grid).
+    """
+
+    clearance: float
+    hug: float = 0.0
+    smooth: float = 0.015
+    relax: float = 0.5       # share of the Laplacian step taken per relaxation sweep
+    sweeps: int = 2          # relaxation sweeps of the draped shape per iteration
+    iterations: int = 10
+    settle: int = 3          # final push-only steps without relaxation (clear what relaxing left in)
+
+
+def _cells(sheet: Sheet, length: float) -> tuple[float, float]:
+    """A physical length in grid cells along s and t (mean cell sizes of the design sheet)."""
+    cs = float(np.linalg.norm(np.diff(sheet.mid, axis=0), axis=2).mean())
+    ct = float(np.linalg.norm(np.diff(sheet.mid, axis=1), axis=2).mean())
+    # Between 1 and 2.5 cells: less leaves folds, more washes out a short muscle's shape.
+    return (float(np.clip(length / max(cs, 1e-9), 1.0, 2.5)), float(np.clip(length / max(ct, 1e-9), 1.0, 2.5)))
+
+
+def _relax(offset: np.ndarray, weight: np.ndarray, rate: float, sweeps: int) -> np.ndarray:
+    """Laplacian relaxation of the draping offset (mid-surface minus design) on the grid.
+
+    Relaxing the offset rather than the surface keeps the designed outline, widths and ends
+    (a plain Laplacian of the surface would shrink the sheet); ``weight`` is 0 at the ends.
+    """
+    for _ in range(sweeps):
+        pad = np.pad(offset, ((1, 1), (1, 1), (0, 0)), mode="edge")
+        lap = (pad[:-2, 1:-1] + pad[2:, 1:-1] + pad[1:-1, :-2] + pad[1:-1, 2:]) / 4.0 - offset
+        offset = offset + rate * weight[..., None] * lap
+    return offset
+
+
+def drape(sheet: Sheet, under: Field, settings: DrapeSettings) -> Sheet:
     """Lay the sheet on the layers beneath: its deep face clears them by ``clearance``.
 
     Parts of the deep face inside the underlayer are pushed out along the normal; with ``hug``
     > 0, parts standing off it by more than the clearance are pulled in (at most ``hug`` metres),
-    so a broad sheet spanning straight between its attachments wraps round the trunk.
+    so a broad sheet spanning straight between its attachments wraps round the trunk. Each step
+    averages the needed push over ``smooth`` (anisotropically on the grid), relaxes the offset
+    from the design (Laplacian) and recomputes smoothed normals, so the sheet stays fair and the
+    faces offset from it by half the thickness do not fold.
     """
-    mid = sheet.mid.copy()
-    normal = sheet.normal
+    design = sheet.mid
+    mid = design.copy()
     shape = mid.shape[:2]
+    sig = _cells(sheet, settings.smooth)
+    nsig = (0.5 * sig[0], 0.5 * sig[1])
+    normal = _normals(mid, sheet.s, sheet.t, sheet.normal, nsig)
     # Ends stay on their attachment sites (which lie on bone); the belly drapes fully.
     taper = np.clip(np.minimum(sheet.s, 1.0 - sheet.s) / END_ZONE, 0.0, 1.0)[:, None]
+    weight = np.broadcast_to(taper, shape)
     pulled = np.zeros(shape)
-    for _ in range(iterations):
+    for _ in range(settings.iterations):
         deep = mid - normal * (sheet.thickness[..., None] / 2)
         d = under.sample(deep.reshape(-1, 3)).reshape(shape)
-        move = clearance - d
-        move = np.where(move < 0, np.maximum(move, -(hug - pulled)), move)  # pull-in budget
-        move = gaussian_filter(move, sigma=1.0, mode="nearest") * taper
+        move = settings.clearance - d
+        move = np.where(move < 0, np.maximum(move, -(settings.hug - pulled)), move)  # pull-in budget
+        move = gaussian_filter(move, sigma=sig, mode="nearest") * taper
         if not np.any(np.abs(move) > 2e-4):
             break
         pulled += np.clip(-move, 0.0, None)
+        mid = design + _relax(mid + normal * move[..., None] - design, weight, settings.relax, settings.sweeps)
+        normal = _normals(mid, sheet.s, sheet.t, normal, nsig)
+    for _ in range(settings.settle):
+        deep = mid - normal * (sheet.thickness[..., None] / 2)
+        need = np.clip(settings.clearance - under.sample(deep.reshape(-1, 3)).reshape(shape), 0.0, None)
+        move = gaussian_filter(need, sigma=nsig, mode="nearest") * taper
+        if not np.any(move > 2e-4):
+            break
         mid = mid + normal * move[..., None]
-        normal = _normals(mid, sheet.s, sheet.t, normal)
+        normal = _normals(mid, sheet.s, sheet.t, normal, nsig)
     return Sheet(sheet.s, sheet.t, mid, normal, sheet.thickness)
 
 

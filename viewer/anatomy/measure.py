@@ -2,7 +2,7 @@
 
 Bands: ANSUR II men (research note 2.2), landmark heights |dz| <= 0.010 H, breadths within
 mean +/- 1.5 SD, girths within [mean - 2 SD, mean + 0.5 SD] (an ecorche figure is leaner than
-the army sample; neck: mean + 1.5 SD, see GIRTHS). Girths are tape girths: the convex hull of
+the army sample; neck: mean + 1 SD, see GIRTHS). Girths are tape girths: the convex hull of
 the section, as a tape bridges the clefts between muscles.
 """
 
@@ -19,12 +19,12 @@ LANDMARK_HEIGHTS = {
     "lateral_malleolus": 0.0415,
 }
 # name -> (height / H, reference x / H of the limb or trunk, mean mm, SD mm, plane tilt deg,
-# SDs allowed above the mean). The neck gets 1.5 SD above: the skin blend fills the short gap
-# between jaw and trapezius of this figure (open item: lengthen the neck in the data).
+# SDs allowed above the mean). The neck gets 1 SD above: the skin keeps a thin fat layer over
+# the neck muscles, which are not leaner than the army sample's.
 # The neck is cut perpendicular to the neck below the larynx; the thigh just below the crotch
 # (at the gluteal furrow itself the thighs of the figure touch).
 GIRTHS = {
-    "neck": (0.890, 0.0, 397.6, 25.8, 25.0, 1.5),
+    "neck": (0.890, 0.0, 397.6, 25.8, 25.0, 1.0),
     "chest": (0.735, 0.0, 1058.7, 87.4, 0.0, 0.5),
     "waist": (0.601, 0.0, 940.6, 111.7, 0.0, 0.5),
     "buttock": (0.520, 0.0, 1019.5, 76.7, 0.0, 0.5),

@@ -1,8 +1,9 @@
 """The skin: a smooth offset of the union of bones, muscles and soft-tissue fillers.
 
-Occupancy of everything beneath the skin -> signed distance (EDT) -> Gaussian blend -> marching
-cubes at the fat thickness of ``skin.yaml`` -> topology-preserving decimation per level of
-detail -> Taubin smoothing -> region atlas.
+Occupancy of everything beneath the skin -> closing per body segment (``skinshape``) -> signed
+distance (EDT) -> Gaussian blend -> marching cubes at the regional fat depth of ``skin.yaml``
+(see ``skin_field``) -> topology-preserving decimation per level of detail -> Taubin
+smoothing -> region atlas.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from viewer.anatomy import meshutil
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
 from viewer.anatomy.sdf import Grid, Primitive, primitives_of
+from viewer.anatomy.skinshape import close_segments, fat_slabs, segment_labels
 from viewer.anatomy.spec import AnatomyData
 
 Labeller = Callable[..., tuple[np.ndarray, np.ndarray]]
@@ -35,43 +37,58 @@ def filler_primitives(data: AnatomyData, built_anatomy: set[str], step: float,
     return prims
 
 
-def skin_field(grid: Grid, solid_prims: list[Primitive], muscle_points: list[np.ndarray],
-               sigma_vox: float) -> np.ndarray:
+def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
+               muscle_points: list[np.ndarray]) -> np.ndarray:
+    """Signed distance (m) of the skin: negative inside, zero on the skin.
+
+    Tissue occupancy -> closing per body segment -> signed distance D -> Gaussian blend B ->
+    the level set of B - fat(x), held between D - fat(x) - max_extra (never standing further
+    off the tissue, so limbs do not web to the trunk) and D - thinnest fat (never closer).
+    """
+    skin = data.skin
+    mm = data.skeleton.mm
     occ = np.zeros(grid.shape, dtype=bool)
     mark_primitives(occ, grid, solid_prims)
     for pts in muscle_points:
         mark_points(occ, grid, pts)
+    labels, radii = segment_labels(data, grid)
+    occ = close_segments(occ, labels, radii, grid.spacing)
+    del labels
     dist = signed_distance(occ, grid.spacing)
     del occ
-    # The blend may round off convex bumps but never cut into what it covers.
-    return np.minimum(gaussian_filter(dist, sigma=sigma_vox, mode="nearest"), dist)
+    blend = gaussian_filter(dist, sigma=skin.number("blur_voxels"), mode="nearest")
+    min_fat = np.float32(mm(skin.number("min_fat_mm", 1.8)))
+    min_fraction = np.float32(skin.number("min_fat_fraction", 0.0))
+    extra = np.float32(mm(skin.number("max_extra_mm", 0.0)))
+    for rows, fat in fat_slabs(data, grid):
+        d = dist[rows]
+        thinnest = np.minimum(np.maximum(min_fat, min_fraction * fat), fat)
+        blend[rows] = np.clip(blend[rows] - fat, d - fat - extra, d - thinnest)
+    return blend
 
 
 def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], muscle_points: list[np.ndarray],
                budgets: tuple[int, int], labeller: Labeller | None, log=print) -> tuple[Part, Field]:
     """The skin part and its field (zero on the skin, negative inside) for the gates."""
-    skin = data.skin
-    field = skin_field(grid, solid_prims, muscle_points, skin.number("blur_voxels"))
-    fat = data.skeleton.mm(skin.number("fat_mm"))
+    field = skin_field(data, grid, solid_prims, muscle_points)
     # Pockets enclosed by tissue are inside the body, not skin: fill them.
-    inside = field <= fat
+    inside = field <= 0
     cavity = binary_fill_holes(inside) & ~inside
     field[cavity] = -grid.spacing
     del inside, cavity
     # Where two surfaces just touch (arm against trunk) marching cubes can pinch an edge; a
     # slightly shifted level separates or merges them cleanly.
     for shift in (0.0, 0.13, -0.11, 0.27, -0.23):
-        pts, faces = meshutil.iso_surface(field, grid, level=fat + shift * grid.spacing, keep_largest=True)
+        pts, faces = meshutil.iso_surface(field, grid, level=shift * grid.spacing, keep_largest=True)
         if meshutil.is_closed_manifold(pts, faces):
             break
-    field -= fat
     log(f"  skin: raw {len(faces)} triangles")
     landmarks = _landmark_arrays(data)
     lods = {}
     for lod, target in enumerate(budgets):
         pts, faces = meshutil.decimate(pts, faces, target)  # LOD1 continues from LOD0
         p, f = pts, faces
-        p = meshutil.taubin(p, f, int(skin.number("taubin_iterations")))
+        p = meshutil.taubin(p, f, int(data.skin.number("taubin_iterations")))
         normals = meshutil.vertex_normals(p, f)
         region, side = _label(labeller, p, normals, f, landmarks, data.region_ids)
         lods[lod] = {"points": p, "faces": f.astype(np.int32), "normals": normals,
