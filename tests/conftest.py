@@ -13,6 +13,12 @@ import pytest
 
 os.environ.setdefault("QT_API", "pyside6")  # pyvistaqt's qtpy must use the same binding as pytest-qt
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_catalog_cache(tmp_path_factory):
+    """The app's catalog cache goes to a folder of this test run, not the user's cache."""
+    os.environ["TRIGGER_ATLAS_CACHE"] = str(tmp_path_factory.mktemp("catalog-cache"))
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

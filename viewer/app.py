@@ -26,7 +26,7 @@ def _import_before_qt() -> None:
     import pyvista.plotting  # noqa: F401
 
     import viewer.controller.body  # noqa: F401
-    import viewer.datafiles  # noqa: F401
+    import viewer.datafiles.cache  # noqa: F401
     import viewer.domain.painfinder  # noqa: F401
     import viewer.domain.search  # noqa: F401
     import viewer.export.png  # noqa: F401
@@ -112,7 +112,8 @@ def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
 
     import viewer
     from viewer import locations
-    from viewer.datafiles import DataError, load_catalog
+    from viewer.datafiles import DataError
+    from viewer.datafiles.cache import cached_catalog
     from viewer.geometry.meshes import AssetError
 
     QSurfaceFormat.setDefaultFormat(default_surface_format())
@@ -123,7 +124,7 @@ def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
     try:
         library = MeshLibrary(locations.assets_dir(), lod if lod is not None else _pick_lod(software))
         library.preload_in_background()  # the meshes load while the catalog is read
-        catalog = load_catalog(locations.data_dir())
+        catalog = cached_catalog(locations.data_dir())
     except (DataError, AssetError) as exc:
         return _fail(str(exc))
     window = create_main_window(catalog, library, animate=True, software_gl=software)
