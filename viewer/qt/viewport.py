@@ -4,62 +4,17 @@ and animated camera moves."""
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QAbstractAnimation, QCoreApplication, QEasingCurve, QRect, Qt, QTimer, QVariantAnimation
+from PySide6.QtCore import QAbstractAnimation, QCoreApplication, QEasingCurve, Qt, QTimer, QVariantAnimation
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
-from pyvistaqt import QtInteractor
 
 from viewer.scene import cameras
 from viewer.scene.cameras import CameraPose
 
-GL_LEQUAL = 0x0203
-
-
-class AtlasInteractor(QtInteractor):
-    """A ``QtInteractor`` whose paints render only when something asked for a new frame.
-
-    pyvistaqt's ``paintGL`` always renders, because pyvista may change the scene without
-    telling the widget. Here every change goes through ``update()`` (the scene's render
-    requests, the camera animator, the interactor style's renders) or a resize, so a paint
-    that Qt starts on its own - the window being shown or exposed right after the paint of its
-    first resize - only shows the frame VTK already has. That saves one full render at
-    start-up (Qt paints a ``QOpenGLWidget`` once for its resize and once more when shown).
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        self._stale = True  # before super(): pyvistaqt may request a paint while it sets up
-        super().__init__(*args, **kwargs)
-
-    def update(self, *args) -> None:  # noqa: D102 - QWidget.update, marking the frame stale
-        self._stale = True
-        super().update(*args)
-
-    def initializeGL(self) -> None:  # noqa: N802 (Qt name)
-        self._stale = True  # a new context: VTK's frame is gone
-        super().initializeGL()
-
-    def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt name)
-        self._stale = True
-        super().resizeGL(w, h)
-
-    def paintGL(self) -> None:  # noqa: N802 (Qt name)
-        rw = self._RenderWindow
-        if self._stale or rw is None or not rw.GetReadyForRendering() or self._in_paint:
-            super().paintGL()
-            self._stale = rw is None or not rw.GetReadyForRendering()
-            return
-        # Nothing changed since VTK's last frame: blit it again (what paintGL does after rendering).
-        state = rw.GetState()
-        state.Reset()
-        state.Push()
-        state.vtkglDepthFunc(GL_LEQUAL)
-        self.makeCurrent()
-        dpr = self.devicePixelRatioF()
-        self._blit(self.defaultFramebufferObject(),
-                   QRect(0, 0, max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr))))
-        state.Pop()
+if TYPE_CHECKING:
+    from pyvistaqt import QtInteractor
 
 
 VIEW_ENV = "TRIGGER_ATLAS_VIEW"  # "native" or "fbo": override the choice of view widget
@@ -85,6 +40,8 @@ def make_interactor(parent: QWidget, multi_samples: int, kind: str | None = None
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontCreateNativeWidgetSiblings)
         plotter = NativeInteractor(parent, multi_samples=multi_samples)
     else:
+        from viewer.qt.fbo_view import AtlasInteractor  # pyvistaqt: imported only when used
+
         plotter = AtlasInteractor(parent, auto_update=False, multi_samples=multi_samples)
     for key in list(getattr(plotter, "_key_press_event_callbacks", {})):
         plotter.clear_events_for_key(key)
@@ -94,7 +51,7 @@ def make_interactor(parent: QWidget, multi_samples: int, kind: str | None = None
     return plotter
 
 
-def coalesce_interactor_renders(plotter: QtInteractor) -> None:
+def coalesce_interactor_renders(plotter) -> None:
     """Turn the interactor's synchronous renders into one coalesced repaint.
 
     The interactor style renders synchronously on every rotation step and again when a button
