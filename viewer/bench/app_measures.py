@@ -74,7 +74,8 @@ def orbit(window, clock: FrameClock, waiter: Waiter, frames: int) -> dict:
         alone.append((time.perf_counter() - t0) * 1000.0)
     settle(window, waiter)  # the paint that VTK's frame events scheduled
     return {"frame_ms": median(times), "frame_ms_p90": percentile(times, 90), "frames": len(times),
-            "renders_per_frame": renders / max(1, frames), "render_only_ms": median(alone)}
+            "renders_per_frame": renders / max(1, frames), "render_only_ms": median(alone),
+            "frame_samples_ms": times}
 
 
 def drag_orbit(window, clock: FrameClock, waiter: Waiter, frames: int, step_px: int = 4) -> dict:

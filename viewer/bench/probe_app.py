@@ -34,6 +34,8 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clicks", type=int, default=5)
     p.add_argument("--idle-s", type=float, default=3.0)
     p.add_argument("--startup-only", action="store_true")
+    p.add_argument("--startup-frames", type=int, default=0,
+                   help="with --startup-only: also orbit this many frames (frame samples)")
     p.add_argument("--data")
     p.add_argument("--assets")
     return p.parse_args(argv)
@@ -119,6 +121,10 @@ class AppProbe:
         try:
             self._check_size()
             self._describe()
+            if self.args.startup_only and self.args.startup_frames > 0:
+                # as in the full probe: orbit once the start-up's background work is done
+                m.background_work(self.waiter, self.threads_before)
+                self.result.update(m.orbit(self.window, self.clock, self.waiter, self.args.startup_frames))
             if not self.args.startup_only:
                 w, clock, waiter = self.window, self.clock, self.waiter
                 self.result.update(m.background_work(waiter, self.threads_before))

@@ -71,7 +71,7 @@ def main() -> None:
               "triangles": int(sum(p.faces for p in library.parts)), "parts": len(library.parts),
               "size": list(plotter.ren_win.GetSize()), "peak_rss_mb": peak_rss_mb()}
     if times:
-        result.update(frame_ms=median(times), frame_ms_p90=percentile(times, 90),
+        result.update(frame_ms=median(times), frame_ms_p90=percentile(times, 90), frame_samples_ms=times,
                       renderer=gl_renderer_of(plotter.ren_win), machine=machine_facts())
     plotter.close()
     emit(result)

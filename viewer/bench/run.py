@@ -1,8 +1,9 @@
 """The parent: starts fresh probe processes, takes medians, judges and prints the figures.
 
 Order of the probes: one full app probe (it also tells which level of detail the app chose),
-one full bare probe at that level of detail and size, then start-up-only probes alternating
-app / bare so that the file cache and the machine's load treat both alike.
+one full bare probe at that level of detail and size, then start-up probes alternating
+app / bare so that the file cache and the machine's load treat both alike; these also orbit
+half as many frames, and the frame figures are medians of all samples of each side.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from viewer.bench.common import median, now, parse
+from viewer.bench.common import median, now, parse, percentile
 from viewer.bench.report import GUI_TARGETS, judge, table
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -94,11 +95,21 @@ def measure_gui(args: argparse.Namespace, env: dict[str, str]) -> dict:
     _say(f"bare probe (LOD {lod})")
     bare = run_probe("probe_bare", [*bare_argv, "--frames", str(frames)], env)
     app_starts, bare_starts = [app["time_to_interactive_s"]], [bare["first_frame_s"]]
+    # Frame samples from every probe, app and bare alternating, pooled: a machine that speeds
+    # up or slows down during the run affects both sides alike.
+    app_frames, bare_frames = list(app["frame_samples_ms"]), list(bare["frame_samples_ms"])
+    extra = max(1, frames // 2)
     for i in range(repeats - 1):
-        _say(f"start-up samples {i + 2}/{repeats}")
+        _say(f"start-up and frame samples {i + 2}/{repeats}")
         # The same arguments as the first app probe: an automatic LOD stays automatic.
-        app_starts.append(run_probe("probe_app", [*common, *lod_argv, "--startup-only"], env)["time_to_interactive_s"])
-        bare_starts.append(run_probe("probe_bare", [*bare_argv, "--frames", "0"], env)["first_frame_s"])
+        more = run_probe("probe_app", [*common, *lod_argv, "--startup-only", "--startup-frames", str(extra)], env)
+        app_starts.append(more["time_to_interactive_s"])
+        app_frames.extend(more["frame_samples_ms"])
+        more = run_probe("probe_bare", [*bare_argv, "--frames", str(extra)], env)
+        bare_starts.append(more["first_frame_s"])
+        bare_frames.extend(more["frame_samples_ms"])
+    app.update(frame_ms=median(app_frames), frame_ms_p90=percentile(app_frames, 90), frames=len(app_frames))
+    bare.update(frame_ms=median(bare_frames), frame_ms_p90=percentile(bare_frames, 90), frames=len(bare_frames))
     return combine(app, bare, app_starts, bare_starts, quick=quick)
 
 
