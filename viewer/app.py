@@ -16,14 +16,21 @@ SOFTWARE_GL = ("llvmpipe", "softpipe", "swr", "software rasterizer")
 GL_RENDERER = 0x1F01
 
 
-def _import_before_qt() -> None:
-    """Import the heavy layers below Qt before PySide6 (start-up time).
+def _import_before_qt(validating: bool) -> None:
+    """Import the heavy layers below Qt before PySide6 (start-up time and safety).
 
     Once PySide6 is imported, its import hook (shiboken's ``__feature__`` support) reads the
     source of every module imported after it to see whether it uses PySide6: with pyvista,
     VTK, matplotlib (pulled in by pyvista) and pydantic that was 0.3-0.4 s of CPU [measured].
+    That hook also asks each new module for ``__wrapped__``, which a half-imported pydantic
+    module answers by importing another half-imported one: the start failed with an
+    ImportError (a CI run). So the validators (``validating``: the catalog cache missed) are
+    imported here, before PySide6, and never after it.
     """
     import pyvista.plotting  # noqa: F401
+
+    if validating:
+        import viewer.datafiles.load  # noqa: F401
 
     import viewer.controller.body  # noqa: F401
     import viewer.datafiles.cache  # noqa: F401
@@ -105,13 +112,15 @@ def _fail(message: str) -> int:
 
 def run(argv: list[str] | None = None, *, lod: int | None = None) -> int:
     """Start the GUI; returns the exit code."""
-    _import_before_qt()
+    from viewer import locations
+    from viewer.datafiles.cache import is_cached
+
+    _import_before_qt(validating=not is_cached(locations.data_dir()))
     _prepare_qt()
     from PySide6.QtGui import QSurfaceFormat
     from PySide6.QtWidgets import QApplication
 
     import viewer
-    from viewer import locations
     from viewer.datafiles import DataError
     from viewer.datafiles.cache import cached_catalog
     from viewer.geometry.meshes import AssetError

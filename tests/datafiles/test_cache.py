@@ -75,3 +75,38 @@ def test_the_cache_folder_can_be_chosen(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     if os.name == "posix" and not str(cache_dir()).startswith(str(Path.home() / "Library")):
         assert cache_dir() == tmp_path / "xdg" / "trigger-atlas"
+
+
+_START_UP = """
+import sys
+from viewer import app
+from viewer.datafiles.cache import cached_catalog, is_cached
+data = sys.argv[1]
+hit = is_cached(data)
+app._import_before_qt(validating=not hit)
+validators_before_qt = "pydantic" in sys.modules
+import PySide6.QtCore
+cached_catalog(data)
+print(hit, validators_before_qt, "pydantic" in sys.modules)
+"""
+
+
+def _start_up_imports(data: Path, cache: Path) -> tuple[bool, bool, bool]:
+    """Run the app's start-up import sequence in a fresh process; report (hit, before, after)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TRIGGER_ATLAS_CACHE": str(cache)}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")])
+    proc = subprocess.run([sys.executable, "-c", _START_UP, str(data)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    hit, before, after = proc.stdout.split()
+    return hit == "True", before == "True", after == "True"
+
+
+def test_validators_are_imported_before_qt_on_a_miss_and_not_at_all_on_a_hit(data, tmp_path):
+    """PySide6's import hook must never see pydantic being imported (a start failed so in CI)."""
+    cache = tmp_path / "cache"
+    assert _start_up_imports(data, cache) == (False, True, True)  # miss: validated, pydantic first
+    assert _start_up_imports(data, cache) == (True, False, False)  # hit: no validators at all

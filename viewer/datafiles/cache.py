@@ -49,22 +49,31 @@ def catalog_key(data_dir: Path) -> str:
     return digest.hexdigest()[:32]
 
 
+def cache_path(data_dir: Path | str, folder: Path | None = None) -> Path:
+    """Where the catalog of ``data_dir`` is (or would be) cached."""
+    return (folder or cache_dir()) / f"catalog-{catalog_key(Path(data_dir))}.pickle"
+
+
+def is_cached(data_dir: Path | str, folder: Path | None = None) -> bool:
+    """True when a cache file exists for ``data_dir`` as it is now (it may still be unreadable)."""
+    data_dir = Path(data_dir)
+    return data_dir.is_dir() and cache_path(data_dir, folder).is_file()
+
+
 def cached_catalog(data_dir: Path | str, folder: Path | None = None) -> Catalog:
     """The catalog of ``data_dir``, from the cache when the files are unchanged.
 
-    Raises :class:`~viewer.datafiles.errors.DataError` like :func:`load_catalog`.
+    The validators (yaml + pydantic) are imported only on a miss. Raises
+    :class:`~viewer.datafiles.errors.DataError` like :func:`load_catalog`.
     """
-    from viewer.datafiles.load import load_catalog  # yaml + pydantic: only when validating
-
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        return load_catalog(data_dir)  # reports the missing folder
-    folder = folder or cache_dir()
-    path = folder / f"catalog-{catalog_key(data_dir)}.pickle"
-    catalog = _read(path)
+    path = cache_path(data_dir, folder) if data_dir.is_dir() else None
+    catalog = _read(path) if path is not None else None
     if catalog is not None:
         return catalog
-    catalog = load_catalog(data_dir)
+    from viewer.datafiles.load import load_catalog  # yaml + pydantic: only when validating
+
+    catalog = load_catalog(data_dir)  # reports a missing folder or a broken file
     _write(path, catalog)
     return catalog
 
