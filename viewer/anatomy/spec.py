@@ -124,6 +124,16 @@ def load_landmarks(path: Path, shown: str) -> tuple[dict[str, Landmark], float]:
     return out, float(raw.get("stature_m", 1.755))
 
 
+def _check_muscle_id(entry: Entry, build: Entry) -> None:
+    """A part's ``muscle`` must be a spec id listed in build.yaml (``core_muscles`` or
+    ``atlas_muscles``): the ids are contracts shared with the clinical data and the spec."""
+    known = {str(m) for key in ("core_muscles", "atlas_muscles") for m in (build.get(key, None) or [])}
+    muscle = entry.get("muscle", None)
+    if known and str(muscle) not in known:
+        raise entry.fail("muscle", f"'{muscle}' is not listed in data/anatomy/build.yaml core_muscles or "
+                                   "atlas_muscles (ids of shared/spec/muscles.yaml)")
+
+
 def load(data_dir: Path) -> AnatomyData:
     """Load and check everything the build reads from ``data_dir`` (the repository's ``data/``)."""
     adir = Path(data_dir) / "anatomy"
@@ -146,6 +156,7 @@ def load(data_dir: Path) -> AnatomyData:
             if entry.name in seen:
                 raise entry.fail("anatomy", f"duplicate part (also in {seen[entry.name]})")
             seen[entry.name] = shown
+            _check_muscle_id(entry, build)
             muscles.append(entry)
     regions_raw = _read(Path(data_dir) / "regions.yaml", "data/regions.yaml")
     region_ids = tuple(str(r["id"]) for r in (regions_raw or {}).get("regions", []) if isinstance(r, dict) and "id" in r)
