@@ -263,3 +263,14 @@ def test_two_lights_only(setup):
     _, _, plotter, _ = setup
     lights = plotter.renderer.GetLights()
     assert lights.GetNumberOfItems() == 2, "every light costs per fragment on software GL"
+
+
+def test_hover_labels_say_which_muscles_have_a_card(setup, monkeypatch):
+    _, scene, _, _ = setup
+    parts = scene.parts
+    name = scene.catalog.muscle("alpha").name
+    assert scene._hover_label(parts["alpha_r"]) == f"{name} (right) - click for its card"
+    monkeypatch.setattr(type(scene.catalog), "has_muscle", lambda self, muscle: muscle != "alpha")
+    label = scene._hover_label(parts["alpha_r"])
+    assert label == "Alpha muscle (right) - no trigger points in the atlas yet"
+    assert scene._hover_label(parts["spine"]) == "Spine"

@@ -61,6 +61,16 @@ def test_pick_on_a_marker_selects_it_and_on_a_muscle_selects_the_muscle(controll
     assert controller.state.selected_muscle == "alpha"
 
 
+def test_pick_on_a_muscle_without_a_card_says_so_and_keeps_the_selection(controller, monkeypatch):
+    controller.handle_pick(Pick("beta_l", (0, 0, 1), 3))
+    assert controller.state.selected_muscle == "beta"
+    monkeypatch.setattr(type(controller.catalog), "has_muscle", lambda self, muscle: muscle != "alpha")
+    controller.handle_pick(Pick("alpha_r", (0, 0, 1), 3))
+    assert controller.state.selected_muscle == "beta"  # an atlas-only muscle selects nothing
+    assert controller.state.status.startswith("Alpha muscle (right)")
+    assert "no trigger points of this muscle" in controller.state.status
+
+
 def test_layers_isolation_and_reset(controller):
     controller.set_layer_visible("deep", False)
     controller.set_skin("translucent")

@@ -128,8 +128,13 @@ class Controller:
         if not pick.part or not self.body.library.has_part(pick.part):
             return
         info = self.body.library.part(pick.part)
-        if info.kind == "muscle" and self.catalog.has_muscle(info.muscle):
+        if info.kind != "muscle":
+            return
+        if self.catalog.has_muscle(info.muscle):
             self.select_muscle(info.muscle)
+        else:  # shown by the model for orientation; the atlas has no card for it yet
+            side = f" ({info.side})" if info.side in ("left", "right") and info.side not in info.label else ""
+            self.state.status = f"{info.label}{side}: no trigger points of this muscle in the atlas yet"
 
     def _pick_in_paint(self, pick: Pick) -> None:
         if pick.part == self.body.skin_id and pick.vertex >= 0:

@@ -110,9 +110,11 @@ class BodyScene:
 
     def _hover_label(self, part: PartActor) -> str:
         info = part.info
+        side = f" ({info.side})" if info.side in ("left", "right") and info.side not in info.label else ""
         if info.kind == "muscle" and self.catalog.has_muscle(info.muscle):
-            side = f" ({info.side})" if info.side in ("left", "right") else ""
             return f"{self.catalog.muscle(info.muscle).name}{side} - click for its card"
+        if info.kind == "muscle":
+            return f"{info.label}{side} - no trigger points in the atlas yet"
         return info.label
 
     def _on_frame_end(self, *_: object) -> None:
