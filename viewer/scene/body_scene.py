@@ -110,11 +110,12 @@ class BodyScene:
 
     def _hover_label(self, part: PartActor) -> str:
         info = part.info
-        side = f" ({info.side})" if info.side in ("left", "right") and info.side not in info.label else ""
+        side = f" ({info.side})" if info.side in ("left", "right") else ""
         if info.kind == "muscle" and self.catalog.has_muscle(info.muscle):
             return f"{self.catalog.muscle(info.muscle).name}{side} - click for its card"
         if info.kind == "muscle":
-            return f"{info.label}{side} - no trigger points in the atlas yet"
+            label = info.label if info.side in info.label else info.label + side
+            return f"{label} - no trigger points in the atlas yet"
         return info.label
 
     def _on_frame_end(self, *_: object) -> None:
