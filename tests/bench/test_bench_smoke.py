@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL_ASSETS = ROOT / "assets" / "meshes"
 POSITIVE = ("time_to_interactive_s", "bare_time_to_first_frame_s", "frame_ms", "bare_frame_ms", "frame_ratio",
             "select_to_overlay_ms", "lookup_ms", "search_ms", "peak_rss_mb", "startup_ratio",
-            "select_to_overlay_first_ms", "create_window_s", "bare_peak_rss_mb")
+            "select_to_overlay_first_ms", "create_window_s", "bare_peak_rss_mb", "see_through_frame_ms",
+            "see_through_frame_ratio")
 NON_NEGATIVE = ("idle_cpu_percent", "idle_renders", "clicks_missed")
 TARGETED = ("time_to_interactive_s", "frame_ratio", "select_to_overlay_ms", "lookup_ms", "search_ms",
             "peak_rss_mb", "idle_cpu_percent")
@@ -65,6 +66,7 @@ def test_quick_bench_reports_every_figure(synthetic_assets_dir, data_min_dir):
     for field in NON_NEGATIVE:
         assert result[field] >= 0, (field, result[field])
     assert result["frame_ratio"] == pytest.approx(result["frame_ms"] / result["bare_frame_ms"])
+    assert result["see_through_frame_ratio"] == pytest.approx(result["see_through_frame_ms"] / result["bare_frame_ms"])
     assert result["startup_ratio"] == pytest.approx(
         result["time_to_interactive_s"] / result["bare_time_to_first_frame_s"])
     assert result["frames"] > 1 and result["bare_frames"] == result["frames"]

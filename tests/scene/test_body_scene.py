@@ -109,6 +109,10 @@ def test_layers_follow_state(setup):
     assert np.allclose(scene.parts["beta_r"].actor.prop.color.float_rgb, theme.rgb(theme.MUSCLE_SELECTED), atol=0.01)
     assert shown_tps(scene) == {"beta_tp1"}
     controller.reset_layers()
+    assert controller.state.skin == "opaque"
+    visible = {pid for pid, p in scene.parts.items() if p.actor.visibility}
+    assert visible == {scene.skin.info.id}, "under the opaque skin nothing else is drawn"
+    controller.set_skin("translucent")
     assert all(p.actor.visibility for p in scene.parts.values())
 
 
@@ -274,3 +278,10 @@ def test_hover_labels_say_which_muscles_have_a_card(setup, monkeypatch):
     label = scene._hover_label(parts["alpha_r"])
     assert label == "Alpha muscle (right) - no trigger points in the atlas yet"
     assert scene._hover_label(parts["spine"]) == "Spine"
+
+
+def test_see_through_skin_is_plain_blending_of_its_front_faces(setup):
+    _, scene, plotter, _ = setup
+    assert not plotter.renderer.GetUseOIT()
+    assert scene.skin.actor.prop.GetBackfaceCulling()
+    assert not any(p.actor.prop.GetBackfaceCulling() for p in scene.parts.values() if p is not scene.skin)

@@ -78,6 +78,24 @@ def orbit(window, clock: FrameClock, waiter: Waiter, frames: int) -> dict:
             "frame_samples_ms": times}
 
 
+def see_through_orbit(window, clock: FrameClock, waiter: Waiter, frames: int) -> dict:
+    """:func:`orbit` with the see-through skin, where every muscle and bone is drawn too.
+
+    The default view draws the opaque skin alone (what lies under it is not drawn), so this
+    is the app's heaviest common view and the like-for-like comparison with the bare probe,
+    which draws every mesh.
+    """
+    controller = window.controller
+    before = controller.state.skin
+    controller.set_skin("translucent")
+    try:
+        measured = orbit(window, clock, waiter, frames)
+    finally:
+        controller.set_skin(before)
+        settle(window, waiter)
+    return {"see_through_frame_ms": measured["frame_ms"], "see_through_frame_ms_p90": measured["frame_ms_p90"]}
+
+
 def drag_orbit(window, clock: FrameClock, waiter: Waiter, frames: int, step_px: int = 4) -> dict:
     """Turn the body with a real left-button drag: one mouse move per frame, as a user does.
 

@@ -129,6 +129,7 @@ class AppProbe:
                 w, clock, waiter = self.window, self.clock, self.waiter
                 self.result.update(m.background_work(waiter, self.threads_before))
                 self.result.update(m.orbit(w, clock, waiter, self.args.frames))
+                self.result.update(m.see_through_orbit(w, clock, waiter, self.args.frames))
                 self.result.update(m.drag_orbit(w, clock, waiter, self.args.frames))
                 self.result.update(m.select_to_overlay(w, clock, waiter, self.args.clicks))
                 self.result.update(m.lookup_and_search(w))

@@ -57,6 +57,8 @@ DETAILS = (
     ("bare_frame_ms_p90", "bare frame, 90th percentile", "ms"),
     ("renders_per_frame", "VTK renders per app frame", ""),
     ("render_only_ms", "app scene rendered by VTK alone (no Qt paint)", "ms"),
+    ("see_through_frame_ms", "frame with the see-through skin (every mesh drawn)", "ms"),
+    ("see_through_frame_ratio", "see-through frame / bare frame (same meshes drawn)", ""),
     ("drag_frame_ms", "frame while dragging with the mouse", "ms"),
     ("drag_renders_per_frame", "VTK renders per mouse move", ""),
     ("before_window_s", "start-up: process start to window construction", "s"),

@@ -28,7 +28,8 @@ APP_FIELDS = ("select_to_overlay_ms", "select_to_overlay_first_ms", "select_to_o
               "clicks", "clicks_missed", "lookup_ms", "lookup_worst_ms", "lookup_trigger_points", "search_ms",
               "search_max_ms", "paint_to_candidates_ms", "paint_first_ms", "peak_rss_mb", "idle_cpu_percent",
               "idle_seconds", "idle_renders", "idle_frames", "before_window_s", "create_window_s")
-OPTIONAL_APP_FIELDS = ("render_only_ms", "drag_frame_ms", "drag_frame_ms_p90", "drag_renders_per_frame",
+OPTIONAL_APP_FIELDS = ("render_only_ms", "see_through_frame_ms", "see_through_frame_ms_p90",
+                       "drag_frame_ms", "drag_frame_ms_p90", "drag_renders_per_frame",
                        "background_s", "background_threads", "background_finished")
 
 
@@ -127,6 +128,8 @@ def combine(app: dict, bare: dict, app_starts: list[float], bare_starts: list[fl
     out["frame_ratio"] = out["frame_ms"] / out["bare_frame_ms"]
     out.update({key: app[key] for key in APP_FIELDS})
     out.update({key: app[key] for key in OPTIONAL_APP_FIELDS if key in app})
+    if "see_through_frame_ms" in out:
+        out["see_through_frame_ratio"] = out["see_through_frame_ms"] / out["bare_frame_ms"]
     out["first_frame_after_window_s"] = app["time_to_interactive_s"] - app["before_window_s"] - app["create_window_s"]
     out["bare_peak_rss_mb"] = bare["peak_rss_mb"]
     return out

@@ -45,6 +45,10 @@ class BodyScene:
         self.renders_requested = 0  # repaint requests (coalesced by Qt into paints)
         plotter.set_background(theme.BACKGROUND, top=theme.BACKGROUND_TOP)
         use_two_lights(plotter.renderer)
+        # The see-through skin is the one translucent surface, its back faces culled: plain
+        # blending draws it correctly, and VTK's default order-independent translucency pass
+        # only costs time (on software GL it made the see-through view markedly slower).
+        plotter.renderer.SetUseOIT(False)
         self.parts: dict[str, PartActor] = add_parts(plotter, body.library, options)
         self.skin = self.parts[body.skin_id]
         self.overlay = SkinOverlay(self.skin.poly)

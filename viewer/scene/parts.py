@@ -59,6 +59,8 @@ def part_actor(info: PartInfo, poly: pv.PolyData, options: theme.RenderOptions) 
     # The stored normals are used as they are: Gouraud interpolation without recomputing.
     prop = pv.Property(color=theme.SKIN if skin else base_colour(info), specular=0.05 if skin else 0.15,
                        diffuse=0.85, ambient=0.15, interpolation="gouraud" if options.smooth_shading else "flat")
+    # The skin is closed: its back faces are never seen, and see-through they would blend twice.
+    prop.SetBackfaceCulling(skin)
     return pv.Actor(mapper=_mapper(poly, "rgb" if skin else None), prop=prop)
 
 
