@@ -149,7 +149,12 @@ class ReferralRasteriser:
             covered = float(self.areas[half] @ shapes[half]) / area
             keep = 1.0 - float(smoothstep(COVERED_FROM, COVERED_FULLY, np.array(covered)))
             if keep > 0.0:
-                np.maximum(painted, keep * self._blob(self._index[region_id], side), out=painted)
+                blob = self._blob(self._index[region_id], side)
+                if not np.any(blob[half] > 0.0):
+                    # a small midline region of a coarse mesh whose rounded core fell on the other
+                    # half: a listed region is never left unpainted, so round this half alone
+                    blob = self._opening(half)
+                np.maximum(painted, keep * blob, out=painted)
         return painted
 
     # -- shapes -------------------------------------------------------------------------------
