@@ -75,13 +75,22 @@ def test_muscle_frames_are_sane(lib):
         assert thick.min() > 0 and thick.max() < 0.08, info.id
         # the frame and the mesh sample one surface: where their stations coincide (s and t in
         # {0, 0.5, 1}) the frame's mid-surface is the mesh's mid-surface (mean of top and bottom)
-        ns, nt = MESH_GRID[lib.lod]
+        ns = MESH_GRID[lib.lod][0]
+        nt = n // (2 * ns)  # the build's count across, or more where a part asks for it (mesh_across)
+        assert 2 * ns * nt == n, info.id
         top = m.points[: ns * nt].reshape(ns, nt, 3)
         bottom = m.points[ns * nt:].reshape(ns, nt, 3)
         mesh_mid = (top + bottom) / 2
-        for fs, ms in ((0, 0), (S // 2, ns // 2), (S - 1, ns - 1)):
-            for ft, mt in ((0, 0), (T // 2, nt // 2), (T - 1, nt - 1)):
+        for fs, ms in _shared_stations(S, ns):
+            for ft, mt in _shared_stations(T, nt):
                 assert np.allclose(mid[fs, ft], mesh_mid[ms, mt], atol=2e-4), info.id
+
+
+def _shared_stations(n_frame: int, n_mesh: int) -> list[tuple[int, int]]:
+    """Index pairs at which two uniform grids over [0, 1] sample the same parameter."""
+    pairs = [(i, j) for i in range(n_frame) for j in range(n_mesh) if i * (n_mesh - 1) == j * (n_frame - 1)]
+    assert (0, 0) in pairs and (n_frame - 1, n_mesh - 1) in pairs
+    return pairs
 
 
 def test_frame_normal_points_to_the_superficial_side(lib):

@@ -22,6 +22,7 @@ from skimage.measure import marching_cubes
 
 from viewer.anatomy.region_rules import load_rules
 from viewer.anatomy.regions import RULES_PATH, label_skin
+from viewer.anatomy.skin import label_vertices
 from viewer.datafiles.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,9 +121,10 @@ def synthetic_skin(lm: dict[str, np.ndarray], step: float = 0.008):
     return np.asarray(mesh.vertices), np.asarray(mesh.vertex_normals), np.asarray(mesh.faces)
 
 
-def real_skin():
-    # REGIONS_SKIN / REGIONS_MANIFEST check another build's skin (e.g. a fresh LOD0)
-    path = Path(os.environ.get("REGIONS_SKIN", ROOT / "assets" / "meshes" / "lod1" / "skin.npz"))
+def real_skin(lod: int = 0):
+    # REGIONS_SKIN / REGIONS_MANIFEST check another build's skin
+    default = ROOT / "assets" / "meshes" / f"lod{lod}" / "skin.npz"
+    path = Path(os.environ.get("REGIONS_SKIN", default)) if lod == 0 else default
     manifest = Path(os.environ.get("REGIONS_MANIFEST", ROOT / "assets" / "meshes" / "manifest.json"))
     if not (path.exists() and manifest.exists()):
         return None
@@ -134,19 +136,30 @@ def real_skin():
             np.asarray(data["faces"]).astype(np.int64), lm)
 
 
-@pytest.fixture(scope="module", params=["synthetic", "real"])
+@pytest.fixture(scope="module", params=["synthetic", "real", "real_lod1"])
 def labelled(request):
+    """The rules on a synthetic skin and on the built LOD0 skin; on the built LOD1 skin the
+    labels carried over from LOD0 as the build does (``label_vertices`` with ``finest``)."""
+    ids = region_ids()
     if request.param == "synthetic":
         lm = posed_landmarks()
         pts, nrm, faces = synthetic_skin(lm)
     else:
-        skin = real_skin()
+        skin = real_skin(0)
+        if skin is None:
+            pytest.skip("assets/meshes/lod0/skin.npz not built yet")
+        pts, nrm, faces, lm = skin
+    if request.param == "real_lod1":
+        finest = {"points": pts, "region": label_skin(pts, nrm, faces, lm, ids)[0]}
+        skin = real_skin(1)
         if skin is None:
             pytest.skip("assets/meshes/lod1/skin.npz not built yet")
         pts, nrm, faces, lm = skin
-    ids = region_ids()
     start = time.process_time()
-    region, side = label_skin(pts, nrm, faces, lm, ids)
+    if request.param == "real_lod1":
+        region, side = label_vertices(label_skin, pts, nrm, faces, lm, ids, finest)
+    else:
+        region, side = label_skin(pts, nrm, faces, lm, ids)
     seconds = time.process_time() - start
     return dict(points=pts, faces=faces, lm=lm, ids=ids, region=region, side=side,
                 seconds=seconds, kind=request.param)

@@ -173,9 +173,33 @@ def design_sheet(entry: Entry, sk: Skeleton) -> Sheet:
         raise entry.fail("thickness_mm", "missing")
     q = entry.number("edge", 2.0)
     edge = np.maximum(entry.number("edge_min", 0.15), (1 - np.abs(2 * t - 1) ** q)) ** (1 / q)
-    thickness = h(s)[:, None] * edge[None, :]
+    thickness = _aponeurosis(entry, s, t, h(s)[:, None] * edge[None, :], sk)
     normal = _normals(mid, s, t, _outward(entry, sk, mid))
     return Sheet(s, t, mid, normal, thickness)
+
+
+def _aponeurosis(entry: Entry, s: np.ndarray, t: np.ndarray, thickness: np.ndarray, sk: Skeleton) -> np.ndarray:
+    """Optional ``aponeurosis: {t: [...], s: [...], mm: 1.2}``: beyond the line s = s(t) where the
+    fleshy fibres end, the sheet thins to a tendinous sheet ``mm`` thick (the external oblique's
+    fleshy part ends on a line from the 9th costal cartilage to the anterior superior iliac spine,
+    not at a fixed fraction of its fibres). ``ramp`` (default 0.06) is the length of the change in s."""
+    raw = entry.get("aponeurosis", None)
+    if raw is None:
+        return thickness
+    if not isinstance(raw, dict):
+        raise entry.fail("aponeurosis", "expected {t: [...], s: [...], mm: number}")
+    sub = Entry(entry.where, entry.name, {f"aponeurosis.{k}": v for k, v in raw.items()})
+    knots, ends = sub.numbers("aponeurosis.t"), sub.numbers("aponeurosis.s")
+    if len(knots) != len(ends) or len(knots) < 2 or np.any(np.diff(knots) <= 0):
+        raise entry.fail("aponeurosis", "needs lists 't' (increasing) and 's' of equal length, at least 2")
+    thin = sk.mm(sub.number("aponeurosis.mm"))
+    ramp = sub.number("aponeurosis.ramp", 0.06)
+    if thin <= 0 or ramp <= 0:
+        raise entry.fail("aponeurosis", "'mm' and 'ramp' must be > 0")
+    s_end = PchipInterpolator(np.asarray(knots), np.asarray(ends), extrapolate=True)(t)
+    u = np.clip((s[:, None] - s_end[None, :]) / ramp + 0.5, 0.0, 1.0)
+    f = u * u * (3 - 2 * u)  # smoothstep: no crease where the fleshy part ends
+    return thickness * (1 - f) + np.minimum(thickness, thin) * f
 
 
 def _normals(mid: np.ndarray, s: np.ndarray, t: np.ndarray, hint: np.ndarray,
@@ -210,6 +234,9 @@ class DrapeSettings:
     sweeps: int = 2          # relaxation sweeps of the draped shape per iteration
     iterations: int = 10
     settle: int = 3          # final push-only steps without relaxation (clear what relaxing left in)
+    bridge: bool = False     # span hollows along the fibres (see ``_bridge``)
+    closing: float = 0.0     # pull in only onto the underlayer closed by this radius (see ``drape``)
+    end_zone: float = END_ZONE  # fraction of the length over which draping fades out at each end
 
 
 def _cells(sheet: Sheet, length: float) -> tuple[float, float]:
@@ -233,7 +260,7 @@ def _relax(offset: np.ndarray, weight: np.ndarray, rate: float, sweeps: int) -> 
     return offset
 
 
-def drape(sheet: Sheet, under: Field, settings: DrapeSettings) -> Sheet:
+def drape(sheet: Sheet, under: Field, settings: DrapeSettings, hug_under: Field | None = None) -> Sheet:
     """Lay the sheet on the layers beneath: its deep face clears them by ``clearance``.
 
     Parts of the deep face inside the underlayer are pushed out along the normal; with ``hug``
@@ -241,7 +268,9 @@ def drape(sheet: Sheet, under: Field, settings: DrapeSettings) -> Sheet:
     so a broad sheet spanning straight between its attachments wraps round the trunk. Each step
     averages the needed push over ``smooth`` (anisotropically on the grid), relaxes the offset
     from the design (Laplacian) and recomputes smoothed normals, so the sheet stays fair and the
-    faces offset from it by half the thickness do not fold.
+    faces offset from it by half the thickness do not fold. With ``hug_under`` (the underlayer
+    closed by ``settings.closing``), the pull-in stops on that closed envelope: a sheet over the
+    ribs rests on them instead of being drawn through the gaps between them into the thorax.
     """
     design = sheet.mid
     mid = design.copy()
@@ -250,19 +279,25 @@ def drape(sheet: Sheet, under: Field, settings: DrapeSettings) -> Sheet:
     nsig = (0.5 * sig[0], 0.5 * sig[1])
     normal = _normals(mid, sheet.s, sheet.t, sheet.normal, nsig)
     # Ends stay on their attachment sites (which lie on bone); the belly drapes fully.
-    taper = np.clip(np.minimum(sheet.s, 1.0 - sheet.s) / END_ZONE, 0.0, 1.0)[:, None]
+    taper = np.clip(np.minimum(sheet.s, 1.0 - sheet.s) / settings.end_zone, 0.0, 1.0)[:, None]
     weight = np.broadcast_to(taper, shape)
     pulled = np.zeros(shape)
     for _ in range(settings.iterations):
         deep = mid - normal * (sheet.thickness[..., None] / 2)
         d = under.sample(deep.reshape(-1, 3)).reshape(shape)
         move = settings.clearance - d
+        if hug_under is not None:  # free of the underlayer: pull only as far as its closed envelope
+            reach = settings.clearance - hug_under.sample(deep.reshape(-1, 3)).reshape(shape)
+            move = np.where(move > 0, move, np.minimum(reach, 0.0))
         move = np.where(move < 0, np.maximum(move, -(settings.hug - pulled)), move)  # pull-in budget
         move = gaussian_filter(move, sigma=sig, mode="nearest") * taper
         if not np.any(np.abs(move) > 2e-4):
             break
         pulled += np.clip(-move, 0.0, None)
         mid = design + _relax(mid + normal * move[..., None] - design, weight, settings.relax, settings.sweeps)
+        normal = _normals(mid, sheet.s, sheet.t, normal, nsig)
+    if settings.bridge:
+        mid = _bridge(mid, design, normal, taper[:, 0])
         normal = _normals(mid, sheet.s, sheet.t, normal, nsig)
     for _ in range(settings.settle):
         deep = mid - normal * (sheet.thickness[..., None] / 2)
@@ -273,6 +308,37 @@ def drape(sheet: Sheet, under: Field, settings: DrapeSettings) -> Sheet:
         mid = mid + normal * move[..., None]
         normal = _normals(mid, sheet.s, sheet.t, normal, nsig)
     return Sheet(sheet.s, sheet.t, mid, normal, sheet.thickness)
+
+
+def _upper_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The least concave function >= y over x (x increasing), sampled at x."""
+    keep: list[int] = []
+    for i in range(len(x)):
+        while len(keep) >= 2:
+            a, b = keep[-2], keep[-1]
+            # drop b if it lies on or below the chord from a to i
+            if (y[b] - y[a]) * (x[i] - x[a]) <= (y[i] - y[a]) * (x[b] - x[a]):
+                keep.pop()
+            else:
+                break
+        keep.append(i)
+    return np.interp(x, x[keep], y[keep])
+
+
+def _bridge(mid: np.ndarray, design: np.ndarray, normal: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Span hollows along the fibres: a muscle under tension runs straight across a crease of
+    what lies beneath (the waist between two soft-tissue fillers) instead of dipping into it.
+    Along each fibre (column of constant t) of the belly, the draped offset from the design
+    (along the normal) is raised to its least concave majorant; the ends stay as draped."""
+    belly = np.flatnonzero(weight >= 1.0)
+    if len(belly) < 3:
+        return mid
+    offset = np.sum((mid - design) * normal, axis=2)
+    x = belly.astype(float)
+    lift = np.zeros_like(offset)
+    for j in range(offset.shape[1]):
+        lift[belly, j] = _upper_hull(x, offset[belly, j]) - offset[belly, j]
+    return mid + normal * lift[..., None]
 
 
 def sheet_mesh(sheet: Sheet, ns: int, nt: int) -> dict[str, np.ndarray]:

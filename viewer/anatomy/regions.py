@@ -109,11 +109,14 @@ def label_skin(
     landmarks: Mapping[str, np.ndarray],
     region_ids: tuple[str, ...],
     rules: Rules | None = None,
+    initial: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Label every skin vertex with a region and a side.
 
     points (n,3) metres, normals (n,3) unit outward, faces (m,3), landmarks: posed, names
     with ``_r``/``_l`` for bilateral ones; region_ids: the ids of data/regions.yaml in order.
+    ``initial`` (optional, region index per vertex) replaces the rules, e.g. labels carried
+    over from a finer mesh of the same skin; the clean-up below runs either way.
     Returns (region index uint16 (n,), side int8 (n,) -1 left / +1 right, x = 0 is right).
     """
     rules = rules if rules is not None else load_rules(RULES_PATH)
@@ -133,7 +136,7 @@ def label_skin(
         flip = np.array([sign, 1.0, 1.0])
         s = _Side(sign, idx, points[idx] * flip, normals[idx] * flip, stature,
                   landmarks, rules, {})
-        label[idx] = _label_side(s, region_ids)
+        label[idx] = _label_side(s, region_ids) if initial is None else np.asarray(initial)[idx]
         sides.append(s)
     graph = mesh.Graph(points, faces, side)
     label = graph.fill_unlabelled(label)

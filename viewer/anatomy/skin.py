@@ -1,7 +1,8 @@
 """The skin: a smooth offset of the union of bones, muscles and soft-tissue fillers.
 
-Occupancy of everything beneath the skin -> closing per body segment (``skinshape``) -> signed
-distance (EDT) -> Gaussian blend -> marching cubes at the regional fat depth of ``skin.yaml``
+Occupancy of everything beneath the skin -> closing per body segment (``skinshape``; radius and
+blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
+face) -> marching cubes at the regional fat depth of ``skin.yaml``
 (see ``skin_field``) -> topology-preserving decimation per level of detail -> Taubin
 smoothing -> region atlas.
 """
@@ -11,13 +12,13 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from scipy.ndimage import binary_fill_holes, gaussian_filter
+from scipy.ndimage import binary_fill_holes
 
 from viewer.anatomy import meshutil
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
 from viewer.anatomy.sdf import Grid, Primitive, primitives_of
-from viewer.anatomy.skinshape import close_segments, fat_slabs, segment_labels
+from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
 from viewer.anatomy.spec import AnatomyData
 
 Labeller = Callable[..., tuple[np.ndarray, np.ndarray]]
@@ -41,7 +42,8 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
                muscle_points: list[np.ndarray]) -> np.ndarray:
     """Signed distance (m) of the skin: negative inside, zero on the skin.
 
-    Tissue occupancy -> closing per body segment -> signed distance D -> Gaussian blend B ->
+    Tissue occupancy -> closing per body segment (radius and blur vary smoothly across the
+    seams, ``skinshape.segment_map``) -> signed distance D -> Gaussian blend B ->
     the level set of B - fat(x), held between D - fat(x) - max_extra (never standing further
     off the tissue, so limbs do not web to the trunk) and D - thinnest fat (never closer).
     """
@@ -51,12 +53,13 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
     mark_primitives(occ, grid, solid_prims)
     for pts in muscle_points:
         mark_points(occ, grid, pts)
-    labels, radii = segment_labels(data, grid)
-    occ = close_segments(occ, labels, radii, grid.spacing)
-    del labels
+    seg = segment_map(data, grid, occ, skin.number("blur_voxels"))
+    occ = close_smooth(occ, seg, grid.spacing)
+    seg.reach.clear()  # only the blur field is needed from here on (peak memory)
     dist = signed_distance(occ, grid.spacing)
     del occ
-    blend = gaussian_filter(dist, sigma=skin.number("blur_voxels"), mode="nearest")
+    blend = blur_smooth(dist, seg)
+    del seg
     min_fat = np.float32(mm(skin.number("min_fat_mm", 1.8)))
     min_fraction = np.float32(skin.number("min_fat_fraction", 0.0))
     extra = np.float32(mm(skin.number("max_extra_mm", 0.0)))
@@ -90,7 +93,10 @@ def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], musc
         p, f = pts, faces
         p = meshutil.taubin(p, f, int(data.skin.number("taubin_iterations")))
         normals = meshutil.vertex_normals(p, f)
-        region, side = _label(labeller, p, normals, f, landmarks, data.region_ids)
+        # A lighter level carries over the labels of the finest one (its long triangles on flat
+        # areas would cut narrow regions such as the sternum into islands), then is cleaned up.
+        finest = lods.get(0) if lod > 0 else None
+        region, side = label_vertices(labeller, p, normals, f, landmarks, data.region_ids, finest)
         lods[lod] = {"points": p, "faces": f.astype(np.int32), "normals": normals,
                      "region": region, "side": side}
     return Part("skin", "skin", "skin", "midline", "skin", "Skin", lods=lods), Field(grid, field)
@@ -100,9 +106,16 @@ def _landmark_arrays(data: AnatomyData) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=np.float64) for k, v in data.skeleton.manifest_landmarks().items()}
 
 
-def _label(labeller: Labeller | None, points, normals, faces, landmarks, region_ids):
+def label_vertices(labeller: Labeller | None, points, normals, faces, landmarks, region_ids, finest=None):
     side = np.where(points[:, 0] >= 0, 1, -1).astype(np.int8)
     if labeller is None:
         return np.zeros(len(points), dtype=np.uint16), side
-    region, lab_side = labeller(points, normals, faces, landmarks, region_ids)
+    if finest is None:
+        region, lab_side = labeller(points, normals, faces, landmarks, region_ids)
+    else:
+        from scipy.spatial import cKDTree
+
+        _, nearest = cKDTree(finest["points"]).query(points)
+        region, lab_side = labeller(points, normals, faces, landmarks, region_ids,
+                                    initial=finest["region"][nearest].astype(np.int64))
     return np.asarray(region, dtype=np.uint16), np.asarray(lab_side, dtype=np.int8)
