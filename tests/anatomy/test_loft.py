@@ -25,14 +25,20 @@ def bump() -> Field:
     return Field(grid, np.minimum(sphere, wall).reshape(grid.shape).astype(np.float32))
 
 
-def _flat_sheet() -> Sheet:
+def _plane_sheet(length: float, width: float, z: float = 0.0) -> Sheet:
+    """A flat 49 x 21 sheet in the plane at height ``z``, fibres along x, superficial side +z."""
     s, t = np.linspace(0, 1, 49), np.linspace(0, 1, 21)
     mid = np.zeros((49, 21, 3))
-    mid[..., 0] = (s[:, None] - 0.5) * 0.22
-    mid[..., 1] = (t[None] - 0.5) * 0.14
+    mid[..., 0] = (s[:, None] - 0.5) * length
+    mid[..., 1] = (t[None] - 0.5) * width
+    mid[..., 2] = z
     normal = np.zeros_like(mid)
     normal[..., 2] = 1.0
     return Sheet(s, t, mid, normal, np.full((49, 21), THICKNESS))
+
+
+def _flat_sheet() -> Sheet:
+    return _plane_sheet(0.22, 0.14)
 
 
 @pytest.fixture(scope="module")
@@ -95,14 +101,7 @@ def crease() -> Field:
 
 
 def _long_sheet() -> Sheet:
-    s, t = np.linspace(0, 1, 49), np.linspace(0, 1, 21)
-    mid = np.zeros((49, 21, 3))
-    mid[..., 0] = (s[:, None] - 0.5) * 0.34
-    mid[..., 1] = (t[None] - 0.5) * 0.06
-    mid[..., 2] = 0.02
-    normal = np.zeros_like(mid)
-    normal[..., 2] = 1.0
-    return Sheet(s, t, mid, normal, np.full((49, 21), THICKNESS))
+    return _plane_sheet(0.34, 0.06, 0.02)
 
 
 def _long_sheet_at(z: float) -> Sheet:
