@@ -77,7 +77,9 @@ class Body:
             self._placing.join()
             self._placing = None
         if self._placed is None:
-            self._placed = self._place_markers()
+            self._placed = self._cached_places()
+        if self._placed is None:
+            self._placed = self._place_and_keep()
         return self._placed
 
     def place_markers_in_background(self) -> None:
@@ -86,17 +88,41 @@ class Body:
         for it; if the worker fails, :attr:`markers` places them again and raises there."""
         if self._placing is not None or self._placed is not None:
             return
+        self._placed = self._cached_places()  # a few milliseconds when the cache has them
+        if self._placed is not None:
+            return
 
         def run() -> None:
             reported = len(self.problems)
             try:
-                self._placed = self._place_markers()
+                self._placed = self._place_and_keep()
             except Exception:  # noqa: BLE001 - repeated (and raised) on the main thread
                 del self.problems[reported:]
                 self._placed = None
 
         self._placing = threading.Thread(target=run, name="marker-placement", daemon=True)
         self._placing.start()
+
+    def _cache_file(self):
+        from viewer.controller import marker_cache
+
+        return marker_cache.cache_path(marker_cache.marker_key(self.catalog, self.library, (MARKER_LIFT_M, MUSCLE_LIFT_M)))
+
+    def _cached_places(self) -> dict[Selection, MarkerPlace] | None:
+        from viewer.controller import marker_cache
+
+        return marker_cache.read_places(self._cache_file(), MarkerPlace)
+
+    def _place_and_keep(self) -> dict[Selection, MarkerPlace]:
+        """Place every marker and cache the result (only a complete one: problems are reported
+        at every start until they are fixed)."""
+        from viewer.controller import marker_cache
+
+        reported = len(self.problems)
+        placed = self._place_markers()
+        if len(self.problems) == reported:
+            marker_cache.write_places(self._cache_file(), placed)
+        return placed
 
     def _place_markers(self) -> dict[Selection, MarkerPlace]:
         from viewer.geometry.frame import nearest_surface_points

@@ -87,27 +87,37 @@ def _read(path: Path) -> Catalog | None:
         with fh:
             catalog = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache file is just thrown away
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        discard(path)
         return None
     return catalog if isinstance(catalog, Catalog) else None
 
 
 def _write(path: Path, catalog: Catalog) -> None:
+    write_atomically(path, lambda fh: pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def discard(path: Path) -> None:
+    """Remove a damaged cache file (if it can be removed)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def write_atomically(path: Path, write, keep: int = _KEEP) -> None:
+    """Write a cache file through ``write(binary_file)``: readers see the old file or the whole
+    new one, never half of it. Then keep only the ``keep`` newest files of the same kind (the
+    name up to its first '-'). A file-system problem (read-only home, full disk) is ignored:
+    the app then starts without this cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
+        kind = path.name.split("-", 1)[0]
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            write(fh)
         os.replace(tmp, path)
-        _prune(path.parent)
+        files = sorted(path.parent.glob(f"{kind}-*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
     except OSError:
-        return  # read-only home, full disk: start without a cache
-
-
-def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[_KEEP:]:
-        old.unlink(missing_ok=True)
+        return
