@@ -246,3 +246,7 @@ def test_click_a_muscle_to_select_it_then_isolate_it_and_layers_survive_selectio
     assert state.selection == Selection("beta_tp1", "left")
     assert (state.skin, state.isolated_muscle, "bone" in state.visible_layers) == ("hidden", "beta", False)
     assert not window.scene.markers.is_shown(Selection("alpha_tp1", "left")), "isolation hides other markers"
+
+
+def test_the_window_indexes_the_parts_for_picking_after_its_first_frame(main_window, qtbot):
+    qtbot.waitUntil(lambda: main_window.scene.picker.indexed, timeout=5000)

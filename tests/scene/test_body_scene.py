@@ -285,3 +285,11 @@ def test_see_through_skin_is_plain_blending_of_its_front_faces(setup):
     assert not plotter.renderer.GetUseOIT()
     assert scene.skin.actor.prop.GetBackfaceCulling()
     assert not any(p.actor.prop.GetBackfaceCulling() for p in scene.parts.values() if p is not scene.skin)
+
+
+def test_cell_locators_are_built_by_the_first_pick_at_the_latest(setup):
+    controller, scene, plotter, picks = setup
+    assert not scene.picker.indexed  # start-up does not pay for them
+    plotter.render()
+    assert scene.picker.click_at(2, 2).part == ""
+    assert scene.picker.indexed

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
             self.plotter.enable_anti_aliasing("fxaa")
         self.scene.install_picker(controller.handle_pick, on_hover=self._on_hover, on_stroke=controller.handle_pick)
         self.scene.install_zoom_to_cursor()
+        after_next_frame(self.plotter, self.scene.picker.index_parts, 1000)  # not before the first frame
         # The card follows the 3D view's frame: a click shows its referral zone first.
         self.info = InfoPanel(controller, defer=lambda call: after_next_frame(self.plotter, call))
         self.explore = ExplorePanel(controller)
