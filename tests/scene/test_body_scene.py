@@ -293,3 +293,14 @@ def test_cell_locators_are_built_by_the_first_pick_at_the_latest(setup):
     plotter.render()
     assert scene.picker.click_at(2, 2).part == ""
     assert scene.picker.indexed
+
+
+def test_markers_facing_away_from_the_camera_are_culled_and_never_picked(setup):
+    controller, scene, plotter, picks = setup
+    assert scene.markers.actor.prop.backface_culling
+    key = Selection("beta_tp1", "left")  # on the front of the chest
+    centre = scene.markers.position(key)[None]
+    controller.show_view("front")
+    assert scene.markers.facing(centre, [key], plotter.camera.position)[0]
+    controller.show_view("back")
+    assert not scene.markers.facing(centre, [key], plotter.camera.position)[0]

@@ -120,6 +120,11 @@ class MarkerSet:
             self._visible = ([self.keys[i] for i in index], self._centres[index].reshape(-1, 3))
         return self._visible
 
+    def facing(self, centres: np.ndarray, keys: list[Selection], eye: np.ndarray) -> np.ndarray:
+        """Which of these markers turn their face to a camera at ``eye`` (the others are culled)."""
+        normals = self._normals[[self._index_of[k] for k in keys]].reshape(-1, 3)
+        return np.einsum("ij,ij->i", np.asarray(eye, float) - centres, normals) > 0
+
     # --- mesh -------------------------------------------------------------------------------
     def _rebuild(self) -> None:
         index = self._shown_index
@@ -152,6 +157,10 @@ class MarkerSet:
             self.poly = mesh
             self.actor = self.plotter.add_mesh(self.poly, scalars="rgb", rgb=True, preference="cell", name="markers",
                                                render=False, reset_camera=False, lighting=False, pickable=False)
+            # A marker on the far side of the silhouette faces away from the camera; its 4 mm lift
+            # made it peek out past the outline as a stray dash. Its quads wind counter-clockwise
+            # about the outward normal (``x_offsets``), so culling back faces hides exactly those.
+            self.actor.prop.backface_culling = True
         else:
             self.poly.copy_from(mesh)
         self.actor.visibility = True

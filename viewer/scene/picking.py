@@ -148,6 +148,7 @@ class ScenePicker:
         if keys:
             xy, dist = display_position(self.plotter.renderer, pts)
             near = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+            near[~self.markers.facing(pts, keys, self.plotter.camera.position)] = np.inf  # not drawn
             for index in np.argsort(near):
                 if near[index] > self.marker_px:
                     break
