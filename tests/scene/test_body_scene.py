@@ -297,7 +297,7 @@ def test_cell_locators_are_built_by_the_first_pick_at_the_latest(setup):
 
 def test_markers_facing_away_from_the_camera_are_culled_and_never_picked(setup):
     controller, scene, plotter, picks = setup
-    assert scene.markers.actor.prop.backface_culling
+    assert scene.markers.actor.prop.GetBackfaceCulling()
     key = Selection("beta_tp1", "left")  # on the front of the chest
     centre = scene.markers.position(key)[None]
     controller.show_view("front")

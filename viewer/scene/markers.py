@@ -160,7 +160,7 @@ class MarkerSet:
             # A marker on the far side of the silhouette faces away from the camera; its 4 mm lift
             # made it peek out past the outline as a stray dash. Its quads wind counter-clockwise
             # about the outward normal (``x_offsets``), so culling back faces hides exactly those.
-            self.actor.prop.backface_culling = True
+            self.actor.prop.SetBackfaceCulling(True)
         else:
             self.poly.copy_from(mesh)
         self.actor.visibility = True
