@@ -31,6 +31,7 @@ class Resolution:
     muscle_mesh: dict[int, tuple[int, int]]
     frame: tuple[int, int]
     bone_smoothing: int
+    muscle_step: dict[int, float]  # station spacing along a muscle per LOD (0: always the full grid)
 
 
 def resolution(data: spec.AnatomyData, coarse: bool) -> Resolution:
@@ -43,12 +44,18 @@ def resolution(data: spec.AnatomyData, coarse: bool) -> Resolution:
     mesh = e.get("muscle_mesh")
     if not (isinstance(mesh, list) and len(mesh) == 2 and all(isinstance(m, list) and len(m) == 2 for m in mesh)):
         raise e.fail("muscle_mesh", "expected [[S, T] for LOD0, [S, T] for LOD1]")
+    if any(int(m[0]) % 2 == 0 for m in mesh):
+        raise e.fail("muscle_mesh", "S must be odd (s = 0.5 is a station, as in the frame)")
     faces = e.numbers("skin_faces", 2)
     frame = e.numbers("frame", 2)
+    step = e.numbers("muscle_step_mm", 2) if "muscle_step_mm" in e.raw else [0.0, 0.0]
+    if any(v < 0 for v in step):
+        raise e.fail("muscle_step_mm", "expected two lengths >= 0 (mm; 0 keeps the full grid)")
     return Resolution(mm(e.number("bone_mm")), mm(e.number("field_mm")), mm(e.number("skin_mm")),
                       (int(faces[0]), int(faces[1])), {0: (int(mesh[0][0]), int(mesh[0][1])),
                                                        1: (int(mesh[1][0]), int(mesh[1][1]))},
-                      (int(frame[0]), int(frame[1])), int(e.number("bone_smoothing")))
+                      (int(frame[0]), int(frame[1])), int(e.number("bone_smoothing")),
+                      {0: mm(step[0]), 1: mm(step[1])})
 
 
 def _both_sides(shapes: list[BoneShape]) -> list[Primitive]:
@@ -91,6 +98,18 @@ def _write_interference(folder: Path, table: str) -> None:
         (folder / "interference.txt").write_text(table, encoding="utf-8")
 
 
+def _add_tones(data: spec.AnatomyData, built: list) -> None:
+    """Per-vertex striation/tendon ``tone`` of every muscle part (data/anatomy/shading.yaml;
+    without that file the parts carry none and the viewer draws them in one flat colour)."""
+    if not (data.root / "shading.yaml").exists():
+        return
+    from viewer.anatomy.shading import add_tone, load_shading
+
+    shading = load_shading(data.root, {e.name for e in data.muscles})
+    for b in built:
+        add_tone(b.part, b.entry, shading)
+
+
 def build_assets(data_dir: Path, out_dir: Path, *, coarse: bool = False, screenshots: bool = True,
                  log: Callable[[str], None] = print, check: bool = True) -> dict:
     """Build every part, run the quality gates and write ``out_dir`` (``assets/meshes``).
@@ -113,9 +132,10 @@ def build_assets(data_dir: Path, out_dir: Path, *, coarse: bool = False, screens
                       res.field_spacing)
     occupancy = np.zeros(grid.shape, dtype=bool)
     mark_primitives(occupancy, grid, bone_prims + under_fillers)
-    built = build_muscles(data, grid, occupancy, {"mesh": res.muscle_mesh, "frame": res.frame}, log)
+    built = build_muscles(data, grid, occupancy, {"mesh": res.muscle_mesh, "frame": res.frame, "step": res.muscle_step}, log)
     del occupancy
     log(f"  muscles: {len(built)} parts per side ({time.perf_counter() - started:.1f} s)")
+    _add_tones(data, built)
     fillers = _mirror(filler_primitives(data, anatomy_names, step, underlayer_only=False))
     muscle_pts = []
     for b in built:

@@ -14,7 +14,7 @@ BUILDER = "viewer.anatomy 0.1"
 DTYPES = {
     "points": np.float32, "faces": np.int32, "normals": np.float32, "region": np.uint16, "side": np.int8,
     "s": np.float32, "t": np.float32, "fibre": np.float32, "frame_mid": np.float32,
-    "frame_normal": np.float32, "frame_thickness": np.float32,
+    "frame_normal": np.float32, "frame_thickness": np.float32, "tone": np.uint8,
 }
 
 
@@ -44,7 +44,7 @@ def write_assets(out_dir: Path, parts: list[Part], stature: float, regions: tupl
             written.add(f"{part.id}.npz")
             entry = part.manifest_fields()
             entry.update({"file": rel, "points": int(len(arrays["points"])), "faces": int(len(arrays["faces"])),
-                          "sha256": geometry_hash(arrays["points"], arrays["faces"])})
+                          "sha256": geometry_hash(arrays["points"], arrays["faces"], arrays.get("tone"))})
             entries.append(entry)
             total += int(len(arrays["faces"]))
         for stale in folder.glob("*.npz"):

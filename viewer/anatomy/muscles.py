@@ -135,11 +135,24 @@ def _across(entry: Entry) -> int:
     return int(value)
 
 
+def stations_along(sheet: Sheet, most: int, step: float) -> int:
+    """Mesh stations along the fibres: one every ``step`` (m) of the part's length, at most
+    ``most``. A short part (a toe tendon, a hand muscle) needs fewer than a sartorius; with one
+    fixed grid the ~290 parts overran the triangle budgets. The number of intervals stays even
+    (at least 4) so that s = 0.5 remains a station, shared with the frame grid."""
+    if step <= 0:
+        return most
+    centre = sheet.mid[:, sheet.mid.shape[1] // 2]
+    length = float(np.linalg.norm(np.diff(centre, axis=0), axis=1).sum())
+    return min(most, 2 * max(2, int(round(length / step / 2))) + 1)
+
+
 def _muscle_part(entry: Entry, sheet: Sheet, layer: str, resolution: dict) -> Part:
     muscle = str(entry.get("muscle"))
     lods = {}
     across = _across(entry)
     for lod, (ns, nt) in resolution["mesh"].items():
+        ns = stations_along(sheet, ns, resolution.get("step", {}).get(lod, 0.0))
         arrays = sheet_mesh(sheet, ns, (nt - 1) * across + 1)
         arrays["faces"] = meshutil.orient_outward(arrays["points"], arrays["faces"])
         arrays["normals"] = meshutil.vertex_normals(arrays["points"], arrays["faces"])

@@ -2,9 +2,10 @@
 
 Whole-body views of four layers (skin, superficial, deep, skeleton), close-ups of the
 superficial layer by body area, and an ecorche view (translucent skin over the muscles, as the
-app shows it). Muscles are drawn with stripes along their fibres (a shading of t) so fibre
-direction can be judged as well as shape, and neighbouring muscles differ slightly in hue so
-their borders read. Each picture is captioned with what it shows.
+app shows it). Muscles are coloured from their per-vertex ``tone`` (striation along the fibres,
+pale tendon; viewer/anatomy/shading.py) through the same palette function the app uses, so the
+review and the app show the same pattern; neighbouring muscles differ slightly in hue so their
+borders read. Each picture is captioned with what it shows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from viewer.anatomy.parts import Part
+from viewer.geometry.meshes import TONE, fibre_uv, groove_profile, tone_palette
 
 SIZE = (1000, 1250)
 LAYERS = {
@@ -29,6 +31,11 @@ LAYERS = {
 }
 MUSCLE_RGB = {"superficial": (0.74, 0.22, 0.2), "intermediate": (0.66, 0.2, 0.22), "deep": (0.58, 0.2, 0.26)}
 SKIN_RGB, BONE_RGB = (0.93, 0.78, 0.68), (0.93, 0.9, 0.82)
+# Tendon colour and band depths of the app (viewer/scene/theme.py MUSCLE_TENDON, MUSCLE_STRIATION,
+# TENDON_STRIATION; the build may not import the scene, a test keeps the two equal).
+TENDON_RGB = (0xDC / 255, 0xD8 / 255, 0xC7 / 255)
+STRIATION, TENDON_STRIATION = 0.24, 0.06
+FIBRE_PERIOD_M, FIBRE_GROOVE = 0.0045, 0.74  # the app's fibre-groove texture (theme.py)
 ECORCHE_SKIN_OPACITY = 0.4  # drawn after the opaque parts; no depth peeling (off-screen Mesa drops it)
 
 
@@ -73,8 +80,11 @@ def _base_colour(part: Part) -> np.ndarray:
 
 
 def _striped(part: Part, arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """Per-vertex colour with stripes along the fibres (bands of constant t about 6 mm wide)."""
+    """Per-vertex colour: from the stored ``tone`` through the app's palette (with this part's
+    hue); a part built without it gets stripes of constant t about 6 mm wide."""
     base = _base_colour(part)
+    if TONE in arrays:
+        return tone_palette(base, np.asarray(TENDON_RGB), STRIATION, TENDON_STRIATION)[arrays[TONE]]
     t = arrays["t"]
     width = float(np.linalg.norm(arrays["frame_mid"][:, -1] - arrays["frame_mid"][:, 0], axis=-1).mean())
     stripes = max(3.0, width / 0.006)
@@ -83,18 +93,31 @@ def _striped(part: Part, arrays: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _merged(items: list[tuple[dict[str, np.ndarray], np.ndarray]]):
-    """One polydata of many meshes with per-vertex RGB (one actor renders much faster than 200)."""
+    """One polydata of many meshes with per-vertex RGB (one actor renders much faster than 200)
+    and, when every item is a toned muscle, the app's fibre-groove texture coordinates."""
     import pyvista as pv
 
-    points, faces, colours, offset = [], [], [], 0
+    points, faces, colours, uv, offset = [], [], [], [], 0
     for arrays, rgb in items:
         points.append(np.asarray(arrays["points"], dtype=np.float64))
         faces.append(np.hstack([np.full((len(arrays["faces"]), 1), 3), arrays["faces"] + offset]))
         colours.append(np.broadcast_to(rgb, (len(points[-1]), 3)))
+        if TONE in arrays:
+            uv.append(fibre_uv(arrays["t"], arrays["s"], arrays["frame_mid"], FIBRE_PERIOD_M))
         offset += len(points[-1])
     mesh = pv.PolyData(np.concatenate(points), np.concatenate(faces).ravel())
     mesh.point_data["rgb"] = (np.concatenate(colours) * 255).astype(np.uint8)
+    if uv and len(uv) == len(items):
+        mesh.active_texture_coordinates = np.concatenate(uv)
     return mesh
+
+
+def _fibre_texture():
+    import pyvista as pv
+
+    texture = pv.Texture(np.repeat(groove_profile(1.0 - FIBRE_GROOVE)[None, :, None], 3, axis=2))
+    texture.repeat, texture.interpolate, texture.mipmap = True, True, True
+    return texture
 
 
 def _plotter(parts: list[Part], layer: str, lod: int, size: tuple[int, int]):
@@ -118,8 +141,10 @@ def _plotter(parts: list[Part], layer: str, lod: int, size: tuple[int, int]):
     for kind, items in groups.items():
         if items:
             opacity = ECORCHE_SKIN_OPACITY if kind == "skin" and layer == "ecorche" else 1.0
-            plotter.add_mesh(_merged(items), scalars="rgb", rgb=True, smooth_shading=True, opacity=opacity,
-                             **look[kind])
+            mesh = _merged(items)
+            texture = _fibre_texture() if mesh.active_texture_coordinates is not None else None
+            plotter.add_mesh(mesh, scalars="rgb", rgb=True, smooth_shading=True, opacity=opacity,
+                             texture=texture, **look[kind])
     return plotter
 
 

@@ -17,6 +17,13 @@ import numpy as np
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+# The muscle ``tone`` array (docs/assets.md): one uint8 per vertex packing two 4-bit levels,
+# ``tone = TONE_LEVELS * tendon + stripe``: ``tendon`` 0 (fleshy belly) .. 15 (tendon or
+# aponeurosis), ``stripe`` 0 (dark band between fibre bundles) .. 15 (light band). The viewer
+# colours it through one shared 256-entry lookup table (:func:`tone_palette`).
+TONE = "tone"
+TONE_LEVELS = 16
+TONE_MAX = TONE_LEVELS - 1
 
 
 class AssetError(Exception):
@@ -56,12 +63,63 @@ class MeshData:
         return int(self.faces.shape[0])
 
 
-def geometry_hash(points: np.ndarray, faces: np.ndarray) -> str:
-    """SHA-256 of coordinates rounded to 10 micrometres and the face indices."""
+def geometry_hash(points: np.ndarray, faces: np.ndarray, tone: np.ndarray | None = None) -> str:
+    """SHA-256 of coordinates rounded to 10 micrometres, the face indices and, when the part
+    has one, its ``tone`` array (so a changed shading is a changed asset; parts without it hash
+    exactly as before the array existed)."""
     digest = hashlib.sha256()
     digest.update(np.round(np.asarray(points, dtype=np.float64) * 1e5).astype(np.int64).tobytes())
     digest.update(np.ascontiguousarray(faces, dtype=np.int32).tobytes())
+    if tone is not None:
+        digest.update(np.ascontiguousarray(tone, dtype=np.uint8).tobytes())
     return digest.hexdigest()
+
+
+def pack_tone(tendon: np.ndarray, stripe: np.ndarray) -> np.ndarray:
+    """Two fractions in [0, 1] (tendon share, stripe lightness) -> the uint8 ``tone``."""
+    hi = np.rint(np.clip(np.asarray(tendon, dtype=float), 0.0, 1.0) * TONE_MAX).astype(np.uint8)
+    lo = np.rint(np.clip(np.asarray(stripe, dtype=float), 0.0, 1.0) * TONE_MAX).astype(np.uint8)
+    return (hi * TONE_LEVELS + lo).astype(np.uint8)
+
+
+def unpack_tone(tone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The uint8 ``tone`` -> (tendon share, stripe lightness), both in [0, 1]."""
+    tone = np.asarray(tone, dtype=np.uint8)
+    return (tone // TONE_LEVELS) / TONE_MAX, (tone % TONE_LEVELS) / TONE_MAX
+
+
+def fibre_uv(t: np.ndarray, s: np.ndarray, frame_mid: np.ndarray, period: float) -> np.ndarray:
+    """(n, 2) float32 texture coordinates of a muscle's fibre grooves: u counts groove periods
+    (``period`` metres) across the fibres from the stored t and the part's mean width (from its
+    frame), v runs along them (s). Shared by the viewer and the review renders."""
+    step = frame_mid[:, 1:] - frame_mid[:, :-1]
+    width = float(np.sqrt((step * step).sum(axis=2)).sum(axis=1).mean())
+    periods = max(2.0, round(width / period))
+    uv = np.empty((len(t), 2), dtype=np.float32)
+    uv[:, 0] = t
+    uv[:, 0] *= periods
+    uv[:, 1] = s
+    return uv
+
+
+def groove_profile(depth: float, texels: int = 16) -> np.ndarray:
+    """One period of the fibre-groove texture, uint8 grey levels: a smooth (raised cosine
+    squared) groove ``depth`` deep, so that where a period shrinks to a couple of pixels it
+    fades into a faint texture instead of a hard moire."""
+    x = (np.arange(texels) + 0.5) / texels
+    shade = 1.0 - depth * (0.5 + 0.5 * np.cos(2 * np.pi * x)) ** 2
+    return np.round(255 * shade).astype(np.uint8)
+
+
+def tone_palette(belly: np.ndarray, tendon: np.ndarray, striation: float, tendon_striation: float) -> np.ndarray:
+    """(256, 3) float RGB for every ``tone``: the belly colour darkened by up to ``striation``
+    in the dark bands, blended towards the tendon colour (whose bands are ``tendon_striation``
+    deep: a tendon's collagen bundles are parallel too, but barely show)."""
+    share, stripe = unpack_tone(np.arange(TONE_LEVELS * TONE_LEVELS))
+    dark = (1.0 - stripe)[:, None]
+    flesh = np.asarray(belly, dtype=float)[None] * (1.0 - striation * dark)
+    sinew = np.asarray(tendon, dtype=float)[None] * (1.0 - tendon_striation * dark)
+    return np.clip(flesh * (1.0 - share[:, None]) + sinew * share[:, None], 0.0, 1.0)
 
 
 def _part(raw: dict, where: str) -> PartInfo:
@@ -185,6 +243,10 @@ class MeshLibrary:
             raise AssetError(f"{path}: 'points' and 'faces' must have shape (n, 3)")
         if faces.size and (faces.min() < 0 or faces.max() >= len(points)):
             raise AssetError(f"{path}: 'faces' index a vertex that does not exist")
+        tone = arrays.get(TONE)
+        if tone is not None and (tone.dtype != np.uint8 or tone.shape != (len(points),)):
+            raise AssetError(f"{path}: array '{TONE}' must be uint8 with one value per point "
+                             f"(got {tone.dtype} {tone.shape})")
         return MeshData(points, faces, normals, arrays)
 
     def verify(self) -> list[str]:
@@ -200,6 +262,6 @@ class MeshLibrary:
             if (mesh.n_points, mesh.n_faces) != (info.points, info.faces):
                 problems.append(f"{path}: has {mesh.n_points} points / {mesh.n_faces} faces, "
                                 f"manifest says {info.points} / {info.faces}")
-            elif geometry_hash(mesh.points, mesh.faces) != info.sha256:
+            elif geometry_hash(mesh.points, mesh.faces, mesh.arrays.get(TONE)) != info.sha256:
                 problems.append(f"{path}: geometry hash differs from the manifest (rebuild the assets)")
         return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from viewer.geometry.meshes import PartInfo
 from viewer.scene import theme
-from viewer.scene.parts import PartActor, base_colour
+from viewer.scene.parts import PartActor, set_highlight
 from viewer.state import AppState
 
 
@@ -41,13 +41,12 @@ def apply_muscle_highlight(parts: dict[str, PartActor], muscle_id: str | None) -
     """Colour the parts of ``muscle_id`` as selected and the others as usual.
 
     Only parts whose state changes are touched, through VTK directly: setting 160 colours
-    through pyvista's property parser took 16 ms of every click.
+    through pyvista's property parser took 16 ms of every click. A toned muscle swaps to the
+    lighter shared lookup table (its striation and tendon stay visible), in place.
     """
     for part in parts.values():
         if part.info.kind != "muscle":
             continue
         selected = muscle_id is not None and part.info.muscle == muscle_id
         if selected != part.highlighted:
-            part.highlighted = selected
-            colour = theme.MUSCLE_SELECTED if selected else base_colour(part.info)
-            part.actor.GetProperty().SetColor(*(float(c) for c in theme.rgb(colour)))
+            set_highlight(part, selected)

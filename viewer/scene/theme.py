@@ -26,6 +26,26 @@ LEGEND_NOTE = "#6E6E6E"  # a grey swatch for a note in the legend
 SKIN = "#E8C4A8"
 MUSCLE = "#B5574B"
 MUSCLE_SELECTED = "#E8A593"  # a much lighter muscle tone: the yellow X stays visible on it
+# Muscles with a per-vertex ``tone`` (docs/assets.md) are drawn through a lookup table from
+# tone to colour: the belly in MUSCLE with dark bands along the fibres (striation: the share of
+# the colour lost in a dark band), tendon and aponeurosis in a pale, slightly silvery cream.
+# The selected muscle swaps to a second, lighter table that keeps the same pattern.
+MUSCLE_TENDON = "#DCD8C7"  # greyer than BONE, so a tendon reads apart from the bone it runs on
+# The selected muscle's table: lighter than MUSCLE_SELECTED (the flat colour of untoned parts)
+# because the fibre grooves and bands darken it on average.
+MUSCLE_SELECTED_BELLY = "#F7CFC0"
+MUSCLE_SELECTED_TENDON = "#FBF6EC"
+MUSCLE_STRIATION = 0.24
+TENDON_STRIATION = 0.06
+# The selected muscle's bands are shallower: it must stand out as a light shape at a glance.
+SELECTED_STRIATION = 0.1
+# Fine fibre grooves on toned muscles: a shared texture repeated across the fibres, one groove
+# per FIBRE_PERIOD_M, multiplying the colour by FIBRE_GROOVE at its deepest. The per-vertex
+# bands alone are only as fine as the mesh (3 per muscle at LOD1); the period is about two
+# pixels of the whole-body view at 1280x800, so the grooves stay a faint texture there
+# instead of aliasing, and read as fibres when zoomed.
+FIBRE_PERIOD_M = 0.0045
+FIBRE_GROOVE = 0.74
 BONE = "#EDE6D3"
 MARKER = "#1A1A1A"
 MARKER_SELECTED = "#F0E442"  # Okabe-Ito yellow, outlined by its dark rim
