@@ -122,10 +122,12 @@ def synthetic_skin(lm: dict[str, np.ndarray], step: float = 0.008):
 
 
 def real_skin(lod: int = 0):
-    # REGIONS_SKIN / REGIONS_MANIFEST check another build's skin
-    default = ROOT / "assets" / "meshes" / f"lod{lod}" / "skin.npz"
+    # REGIONS_ASSETS checks another build's meshes folder (both levels and its manifest);
+    # REGIONS_SKIN / REGIONS_MANIFEST point at single files
+    root = Path(os.environ.get("REGIONS_ASSETS", ROOT / "assets" / "meshes"))
+    default = root / f"lod{lod}" / "skin.npz"
     path = Path(os.environ.get("REGIONS_SKIN", default)) if lod == 0 else default
-    manifest = Path(os.environ.get("REGIONS_MANIFEST", ROOT / "assets" / "meshes" / "manifest.json"))
+    manifest = Path(os.environ.get("REGIONS_MANIFEST", root / "manifest.json"))
     if not (path.exists() and manifest.exists()):
         return None
     data = np.load(path)

@@ -173,9 +173,28 @@ def design_sheet(entry: Entry, sk: Skeleton) -> Sheet:
         raise entry.fail("thickness_mm", "missing")
     q = entry.number("edge", 2.0)
     edge = np.maximum(entry.number("edge_min", 0.15), (1 - np.abs(2 * t - 1) ** q)) ** (1 / q)
+    edge = edge * _across_factor(entry, "thickness_across", t)
     thickness = _aponeurosis(entry, s, t, h(s)[:, None] * edge[None, :], sk)
     normal = _normals(mid, s, t, _outward(entry, sk, mid))
+    dome = _profile(entry, "dome_mm", sk)
+    if dome is not None:  # bow the sheet out across the fibres: a convex mass, not a flat plate
+        mid = mid + normal * (dome(s)[:, None] * (1 - (2 * t - 1) ** 2)[None, :])[..., None]
+        normal = _normals(mid, s, t, normal)
     return Sheet(s, t, mid, normal, thickness)
+
+
+def _across_factor(entry: Entry, key: str, t: np.ndarray) -> np.ndarray:
+    """Optional factor across the fibres, ``{t: [...], v: [...]}`` (default 1): e.g. a gluteus
+    maximus thin at its upper border and thick at its lower one (``thickness_across``)."""
+    raw = entry.get(key, None)
+    if raw is None:
+        return np.ones_like(t)
+    if not isinstance(raw, dict):
+        raise entry.fail(key, "expected {t: [...], v: [...]}")
+    knots, values = entry.numbers(key + ".t", default=raw.get("t")), entry.numbers(key + ".v", default=raw.get("v"))
+    if len(knots) != len(values) or len(knots) < 2 or np.any(np.diff(knots) <= 0) or min(values) < 0:
+        raise entry.fail(key, "needs lists 't' (increasing) and 'v' (>= 0) of equal length, at least 2")
+    return PchipInterpolator(np.asarray(knots), np.asarray(values), extrapolate=True)(t)
 
 
 def _aponeurosis(entry: Entry, s: np.ndarray, t: np.ndarray, thickness: np.ndarray, sk: Skeleton) -> np.ndarray:

@@ -3,8 +3,8 @@
 Occupancy of everything beneath the skin -> closing per body segment (``skinshape``; radius and
 blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
 face) -> marching cubes at the regional fat depth of ``skin.yaml``
-(see ``skin_field``) -> topology-preserving decimation per level of detail -> Taubin
-smoothing -> region atlas.
+(see ``skin_field``) -> topology-preserving decimation per level of detail -> isotropic
+remeshing on the level set (``remesh``) -> Taubin smoothing -> region atlas.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+from scipy import ndimage
 from scipy.ndimage import binary_fill_holes
 
-from viewer.anatomy import meshutil
+from viewer.anatomy import meshutil, remesh
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
 from viewer.anatomy.sdf import Grid, Primitive, primitives_of
 from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
-from viewer.anatomy.spec import AnatomyData
+from viewer.anatomy.spec import AnatomyData, Entry
 
 Labeller = Callable[..., tuple[np.ndarray, np.ndarray]]
 
@@ -56,18 +57,64 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
     seg = segment_map(data, grid, occ, skin.number("blur_voxels"))
     occ = close_smooth(occ, seg, grid.spacing)
     seg.reach.clear()  # only the blur field is needed from here on (peak memory)
-    dist = signed_distance(occ, grid.spacing)
+    band = skin.number("distance_band_voxels", 0.0) * grid.spacing
+    dist = banded_signed_distance(occ, grid.spacing, band) if band > 0 else signed_distance(occ, grid.spacing)
     del occ
     blend = blur_smooth(dist, seg)
     del seg
     min_fat = np.float32(mm(skin.number("min_fat_mm", 1.8)))
     min_fraction = np.float32(skin.number("min_fat_fraction", 0.0))
     extra = np.float32(mm(skin.number("max_extra_mm", 0.0)))
+    soft = np.float32(mm(skin.number("clamp_softness_mm", 0.0)))
     for rows, fat in fat_slabs(data, grid):
         d = dist[rows]
         thinnest = np.minimum(np.maximum(min_fat, min_fraction * fat), fat)
-        blend[rows] = np.clip(blend[rows] - fat, d - fat - extra, d - thinnest)
+        blend[rows] = soft_clip(blend[rows] - fat, d - fat - extra, d - thinnest, soft)
     return blend
+
+
+def soft_clip(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: np.float32) -> np.ndarray:
+    """``clip(x, lo, hi)`` with the corners rounded over about ``k`` (polynomial smooth
+    max/min): where the skin switches from the blend to a bound (over a muscle bump) it bends
+    instead of creasing. Never above ``hi`` (the skin keeps at least the thinnest fat)."""
+    if k <= 0:
+        return np.clip(x, lo, hi)
+    x = -_smooth_min(-x, -lo, k)
+    return _smooth_min(x, hi, k)
+
+
+def _smooth_min(a: np.ndarray, b: np.ndarray, k: np.float32) -> np.ndarray:
+    h = np.maximum(k - np.abs(a - b), 0) / k
+    return np.minimum(a, b) - h * h * (k / 4)
+
+
+def banded_signed_distance(occ: np.ndarray, spacing: float, band: float, rows: int = 160) -> np.ndarray:
+    """Signed distance (float32, negative inside) clamped to +-``band``, computed a slab of z
+    rows at a time: a voxel's nearest boundary within ``band`` lies within the slab and a
+    margin of ``band`` around it, so the clamped values are exact while the distance
+    transforms (float64 distances and int32 feature indices, 20 bytes a voxel) only ever
+    hold one slab - the whole-grid transform was the peak memory of the build."""
+    nz = occ.shape[2]
+    margin = int(np.ceil(band / spacing)) + 1
+    out = np.empty(occ.shape, dtype=np.float32)
+    half = np.float32(0.5 * spacing)
+    for start in range(0, nz, rows):
+        stop = min(start + rows, nz)
+        lo, hi = max(start - margin, 0), min(stop + margin, nz)
+        sub = occ[:, :, lo:hi]
+        keep = slice(start - lo, stop - lo)
+        for inside in (False, True):
+            mask = sub if inside else ~sub
+            if mask.all():  # no boundary near this slab: at least the band away
+                d = np.full(mask[:, :, keep].shape, band, dtype=np.float32)
+            else:
+                d = ndimage.distance_transform_edt(mask, sampling=spacing)[:, :, keep].astype(np.float32)
+            np.minimum(d, np.float32(band), out=d)
+            region = sub[:, :, keep] if inside else ~sub[:, :, keep]
+            # the surface lies half a voxel between an occupied and a free voxel centre
+            out[:, :, start:stop][region] = (half - d[region]) if inside else (d[region] - half)
+            del d, mask, region
+    return out
 
 
 def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], muscle_points: list[np.ndarray],
@@ -87,9 +134,11 @@ def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], musc
             break
     log(f"  skin: raw {len(faces)} triangles")
     landmarks = _landmark_arrays(data)
+    surface = Field(grid, field)
     lods = {}
     for lod, target in enumerate(budgets):
         pts, faces = meshutil.decimate(pts, faces, target)  # LOD1 continues from LOD0
+        pts, faces = _isotropic(data, pts, faces, target, lod, surface, log)
         p, f = pts, faces
         p = meshutil.taubin(p, f, int(data.skin.number("taubin_iterations")))
         normals = meshutil.vertex_normals(p, f)
@@ -100,6 +149,70 @@ def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], musc
         lods[lod] = {"points": p, "faces": f.astype(np.int32), "normals": normals,
                      "region": region, "side": side}
     return Part("skin", "skin", "skin", "midline", "skin", "Skin", lods=lods), Field(grid, field)
+
+
+def _isotropic(data: AnatomyData, pts: np.ndarray, faces: np.ndarray, target: int, lod: int,
+               surface: Field, log) -> tuple[np.ndarray, np.ndarray]:
+    """Remesh a decimated level to near-equilateral triangles (``skin.yaml: remesh``): one size
+    on flat skin, finer where it bends. The decimation leaves long slivers on flat areas
+    (chest, back), where painted zones would be coarse and the shading faceted. Vertices are
+    kept on the skin's level set; the edge length is fitted so the level stays within
+    ``target`` triangles."""
+    raw = data.skin.get("remesh", None)
+    if raw is None:
+        return pts, faces
+    if not isinstance(raw, dict):
+        raise data.skin.fail("remesh", "expected a mapping {iterations, fill, edge_per_radius, finest, curvature_voxels}")
+    cfg = Entry(data.skin.where, "remesh", raw)
+    iterations = int(cfg.number("iterations"))
+    fills = cfg.numbers("fill", None, [0.95])  # one share for every level, or one per level
+    fill = fills[min(lod, len(fills) - 1)]
+    finest = cfg.number("finest", 1.0)
+    if iterations <= 0:
+        return pts, faces
+    per_radius = cfg.number("edge_per_radius", 0.0)
+    sizing = bend_limit(surface, per_radius, cfg.number("curvature_voxels", 2.0)) if per_radius > 0 else None
+
+    def project(points: np.ndarray) -> np.ndarray:
+        for _ in range(2):  # Newton steps onto the zero level (the field is nearly a distance)
+            points = points - surface.sample(points)[:, None] * surface.gradient(points)
+        return points
+
+    length = remesh.length_for(pts, faces, int(fill * target), sizing, finest)
+    try:
+        p, f = remesh.isotropic(pts, faces, length, project, iterations, sizing, finest)
+        for _ in range(3):  # the count lands within a few % of the fit: shrink if over budget
+            if len(f) <= target:
+                break
+            length *= float(np.sqrt(len(f) / (fill * target)))
+            p, f = remesh.isotropic(p, f, length, project, 2, sizing, finest)
+    except ValueError as exc:  # not closed and manifold: keep the decimated level
+        log(f"  skin: remeshing skipped ({exc})")
+        return pts, faces
+    f = meshutil.orient_outward(p, f.astype(np.int64))
+    if len(f) > target or not meshutil.is_closed_manifold(p, f):
+        log("  skin: remeshed level over budget or not manifold; decimated level kept")
+        return pts, faces
+    log(f"  skin: {len(f)} triangles, edges about {length * 1000:.1f} mm")
+    return p, f
+
+
+def bend_limit(surface: Field, per_radius: float, voxels: float = 2.0) -> remesh.Sizing:
+    """Points -> the longest edge wanted there: ``per_radius`` x the radius of curvature,
+    1 / |Laplacian of the field| (the field is nearly a distance, whose Laplacian on the
+    surface is the sum of the principal curvatures), sampled ``voxels`` apart so the voxel
+    steps of the field do not show."""
+    h = voxels * surface.grid.spacing
+
+    def limit(points: np.ndarray) -> np.ndarray:
+        lap = -6.0 * surface.sample(points)
+        for k in range(3):
+            step = np.zeros(3)
+            step[k] = h
+            lap += surface.sample(points + step) + surface.sample(points - step)
+        return per_radius * h * h / np.maximum(np.abs(lap), 1e-9)
+
+    return limit
 
 
 def _landmark_arrays(data: AnatomyData) -> dict[str, np.ndarray]:
