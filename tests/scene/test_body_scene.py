@@ -304,3 +304,35 @@ def test_markers_facing_away_from_the_camera_are_culled_and_never_picked(setup):
     assert scene.markers.facing(centre, [key], plotter.camera.position)[0]
     controller.show_view("back")
     assert not scene.markers.facing(centre, [key], plotter.camera.position)[0]
+
+
+def test_without_an_opaque_skin_a_marker_sits_on_the_outermost_shown_part_over_it(catalog_min, body):
+    """A trigger point under another part (here a made-up cover on the spine) is marked on that
+    part while it is shown, and on its own muscle once that part is hidden."""
+    import dataclasses
+
+    key = Selection("beta_tp1", "left")
+    place = body.markers[key]
+    cover_point, cover_normal = place.on_muscle + place.muscle_normal * 0.01, place.muscle_normal
+    body.markers[key] = dataclasses.replace(place, covers=(("spine", cover_point, cover_normal),))
+    plotter = pv.Plotter(off_screen=True, window_size=(300, 400))
+    state = AppState()
+    controller = Controller(catalog_min, body, state)
+    scene = BodyScene(plotter, catalog_min, body, state, options=theme.TESTING)
+    try:
+        assert np.allclose(scene.markers.position(key), place.point)  # on the opaque skin
+        controller.set_skin("hidden")
+        assert "bone" in state.visible_layers
+        assert np.allclose(scene.markers.position(key), cover_point)
+        controller.set_layer_visible("bone", False)
+        assert np.allclose(scene.markers.position(key), place.on_muscle)
+        assert scene.markers.is_shown(key)
+        controller.set_layer_visible("bone", True)
+        assert np.allclose(scene.markers.position(key), cover_point)
+        # the marker mesh itself moved, not only the bookkeeping
+        keys, _ = scene.markers.visible_points()
+        centre = np.asarray(scene.markers.poly.points)[8 * keys.index(key):8 * keys.index(key) + 8].mean(axis=0)
+        assert np.linalg.norm(centre - cover_point) < 1e-5
+    finally:
+        scene.disconnect()
+        plotter.close()

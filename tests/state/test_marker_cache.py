@@ -36,6 +36,9 @@ def _assert_same(a: dict, b: dict) -> None:
             assert (mine is None) == (theirs is None)
             if mine is not None:
                 assert np.array_equal(mine, theirs)
+        assert [c[0] for c in other.covers] == [c[0] for c in place.covers]
+        for mine, theirs in zip(place.covers, other.covers):
+            assert np.array_equal(mine[1], theirs[1]) and np.array_equal(mine[2], theirs[2])
 
 
 def test_a_second_start_reads_the_places_instead_of_placing(cache_folder, catalog_min, synthetic_assets_dir, monkeypatch):

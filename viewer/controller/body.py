@@ -8,6 +8,7 @@ pain drawing. Expensive things (the rasteriser, the drawing) are made on first u
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,6 +23,8 @@ SIDE_SUFFIX = {"right": "r", "left": "l"}
 MARKER_LIFT_M = 0.004
 # On a bare muscle (skin hidden or see-through) they lie closer: the muscle is the surface.
 MUSCLE_LIFT_M = 0.003
+# A part whose surface lies within this of a trigger point's muscle surface does not cover it.
+COVER_MARGIN_M = 0.0015
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,23 @@ class MarkerPlace:
     part: str = ""  # the muscle part it belongs to
     on_muscle: np.ndarray | None = None  # over the trigger point on the muscle's outer surface
     muscle_normal: np.ndarray | None = None
+    # The other parts between the skin and the muscle point, outermost first:
+    # (part, point on its surface lifted like on_muscle, outward normal there).
+    covers: tuple[tuple[str, np.ndarray, np.ndarray], ...] = ()
 
-    def anchored(self, on_skin: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(point, normal) of the marker on the skin, or on the muscle when the skin is not opaque."""
+    def anchored(self, on_skin: bool, shown: Callable[[str], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(point, normal) of the marker on the skin, or when the skin is not opaque on the
+        outermost shown part over the trigger point (``shown(part)``), else on its own muscle.
+
+        So a marker stays visible and clickable whatever layers cover its muscle; peeling them
+        off brings it down to the muscle itself.
+        """
         if on_skin or self.on_muscle is None or self.muscle_normal is None:
             return self.point, self.normal
+        if shown is not None:
+            for part, point, normal in self.covers:
+                if shown(part):
+                    return point, normal
         return self.on_muscle, self.muscle_normal
 
 
@@ -106,7 +121,7 @@ class Body:
     def _cache_file(self):
         from viewer.controller import marker_cache
 
-        return marker_cache.cache_path(marker_cache.marker_key(self.catalog, self.library, (MARKER_LIFT_M, MUSCLE_LIFT_M)))
+        return marker_cache.cache_path(marker_cache.marker_key(self.catalog, self.library, (MARKER_LIFT_M, MUSCLE_LIFT_M, COVER_MARGIN_M)))
 
     def _cached_places(self) -> dict[Selection, MarkerPlace] | None:
         from viewer.controller import marker_cache
@@ -139,14 +154,48 @@ class Body:
         for part, rows in by_part.items():
             points, near = nearest_surface_points(self.library.load(part), on_skin[rows])
             on_muscle.update({i: (points[j], int(near[j])) for j, i in enumerate(rows)})
+        covers = self._covers([part for _, part, _ in placed], np.asarray(on_skin, float),
+                              np.array([on_muscle[i][0] for i in range(len(placed))], float))
         out: dict[Selection, MarkerPlace] = {}
         for i, (selection, part, inside) in enumerate(placed):
             vertex = int(vertices[i])
             normal = np.asarray(self.skin.normals[vertex], float)
             point = on_skin[i] + normal * MARKER_LIFT_M
             muscle_point, muscle_normal = self._on_muscle_surface(part, inside, on_skin[i], *on_muscle[i])
-            out[selection] = MarkerPlace(point, normal, vertex, inside, part, muscle_point, muscle_normal)
+            out[selection] = MarkerPlace(point, normal, vertex, inside, part, muscle_point, muscle_normal,
+                                         covers.get(i, ()))
         return out
+
+    def _covers(self, own: list[str], tops: np.ndarray, bottoms: np.ndarray) -> dict[int, tuple]:
+        """Row -> the parts crossed by the segment from its skin point ``tops`` down to its
+        muscle point ``bottoms``, outermost first (see :attr:`MarkerPlace.covers`)."""
+        from viewer.geometry.raycast import face_normals, first_hits, mesh_bounds, segments_touch_box
+
+        length = np.linalg.norm(bottoms - tops, axis=1)
+        # A neighbour touching the muscle right at the marker does not cover it.
+        end = 1.0 - COVER_MARGIN_M / np.maximum(length, 1e-9)
+        hits: dict[int, list[tuple[float, str, np.ndarray, np.ndarray]]] = {}
+        for info in self.library.parts:
+            if info.kind not in ("muscle", "bone"):
+                continue
+            mesh = self.library.load(info.id)
+            rows = np.flatnonzero(segments_touch_box(tops, bottoms, mesh_bounds(mesh)) & (end > 0))
+            rows = [int(r) for r in rows if own[r] != info.id]
+            if not rows:
+                continue
+            frac, faces = first_hits(mesh, tops[rows], bottoms[rows])
+            keep = [k for k, r in enumerate(rows) if frac[k] < end[r]]
+            if not keep:
+                continue
+            normals = face_normals(mesh, faces[keep])
+            for k, normal in zip(keep, normals):
+                r = rows[k]
+                point = tops[r] + frac[k] * (bottoms[r] - tops[r])
+                if float(normal @ (tops[r] - point)) < 0:
+                    normal = -normal
+                hits.setdefault(r, []).append((float(frac[k]), info.id, point + normal * MUSCLE_LIFT_M, normal))
+        return {r: tuple((part, point, normal) for _, part, point, normal in sorted(found, key=lambda h: h[0]))
+                for r, found in hits.items()}
 
     def _trigger_points_inside(self) -> list[tuple[Selection, str, np.ndarray]]:
         """(selection, muscle part, trigger point in the body frame) of every placeable marker."""

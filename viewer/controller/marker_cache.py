@@ -22,7 +22,7 @@ from viewer.domain.model import Catalog
 from viewer.geometry.meshes import MeshLibrary
 from viewer.state import Selection
 
-FORMAT = 1
+FORMAT = 2  # 2: the parts covering each marker
 _KEEP = 3  # cache files kept (one per asset build / level of detail in use)
 _VECTORS = ("point", "normal", "muscle_point", "on_muscle", "muscle_normal")
 
@@ -44,26 +44,41 @@ def cache_path(key: str, folder: Path | None = None) -> Path:
 
 def read_places(path: Path, make) -> dict | None:
     """The cached places (built with ``make(point, normal, vertex, muscle_point, part, on_muscle,
-    muscle_normal)``), or None when there is no usable file."""
+    muscle_normal, covers)``), or None when there is no usable file."""
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         n = len(arrays["tp"])
         if any(arrays[k].shape != (n, 3) for k in _VECTORS) or arrays["vertex"].shape != (n,):
             raise ValueError("inconsistent shapes")
+        covers = _read_covers(arrays, n)
         out = {}
         for i in range(n):
             on_muscle, muscle_normal = arrays["on_muscle"][i], arrays["muscle_normal"][i]
             missing = bool(np.isnan(on_muscle).any() or np.isnan(muscle_normal).any())
             out[Selection(str(arrays["tp"][i]), str(arrays["side"][i]))] = make(
                 arrays["point"][i], arrays["normal"][i], int(arrays["vertex"][i]), arrays["muscle_point"][i],
-                str(arrays["part"][i]), None if missing else on_muscle, None if missing else muscle_normal)
+                str(arrays["part"][i]), None if missing else on_muscle, None if missing else muscle_normal,
+                covers[i])
         return out
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - a damaged or outdated cache file is just thrown away
         discard(path)
         return None
+
+
+def _read_covers(arrays: dict, n: int) -> list[tuple]:
+    """Per row, its covers (part, point, normal), from the flat cover_* arrays."""
+    owner, parts = arrays["cover_owner"], arrays["cover_part"]
+    points, normals = arrays["cover_point"], arrays["cover_normal"]
+    k = len(owner)
+    if parts.shape != (k,) or points.shape != (k, 3) or normals.shape != (k, 3) or (k and not (0 <= owner.min() <= owner.max() < n)):
+        raise ValueError("inconsistent covers")
+    out: list[list] = [[] for _ in range(n)]
+    for j in range(k):
+        out[int(owner[j])].append((str(parts[j]), points[j], normals[j]))
+    return [tuple(c) for c in out]
 
 
 def write_places(path: Path, places: dict) -> None:
@@ -80,4 +95,9 @@ def write_places(path: Path, places: dict) -> None:
         values = [getattr(r, name) for r in rows]
         arrays[name] = np.array([nan3 if v is None else np.asarray(v, float) for v in values],
                                 dtype=np.float64).reshape(len(rows), 3)
+    covers = [(i, c) for i, r in enumerate(rows) for c in r.covers]  # outermost first, kept in order
+    arrays["cover_owner"] = np.array([i for i, _ in covers], dtype=np.int64)
+    arrays["cover_part"] = np.array([c[0] for _, c in covers], dtype=str)
+    arrays["cover_point"] = np.array([c[1] for _, c in covers], dtype=np.float64).reshape(-1, 3)
+    arrays["cover_normal"] = np.array([c[2] for _, c in covers], dtype=np.float64).reshape(-1, 3)
     write_atomically(path, lambda fh: np.savez(fh, **arrays), keep=_KEEP)

@@ -202,8 +202,8 @@ class BodyScene:
 
     def _apply_layers(self) -> None:
         apply_layers(self.parts, self.state, paint_mode=self.state.mode == "paint")
-        # Without an opaque skin the markers sit on the muscles, where the trigger points are.
-        self.markers.set_on_skin(self.state.skin == "opaque")
+        # Without an opaque skin the markers sit on the outermost shown part over their trigger point.
+        self.markers.set_on_skin(self.state.skin == "opaque", self._part_shown)
 
     def _on_marker_filter_changed(self, *_: object) -> None:
         flt, isolated = self.state.marker_filter, self.state.isolated_muscle

@@ -7,6 +7,8 @@ highlighting rebuild this small mesh (8 points per marker) and its per-cell colo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyvista as pv
 
@@ -52,6 +54,7 @@ class MarkerSet:
         # Index lookups instead of hashing Selection dataclasses per marker on every click.
         self._index_of: dict[Selection, int] = {k: i for i, k in enumerate(self.keys)}
         self.on_skin = True
+        self._shown_part: Callable[[str], bool] | None = None
         self._place_all()
         self.shown: set[Selection] = set(self.keys)
         self._shown_index: list[int] = list(range(len(self.keys)))
@@ -63,17 +66,20 @@ class MarkerSet:
 
     def _place_all(self) -> None:
         self._visible: tuple[list[Selection], np.ndarray] | None = None
-        anchored = [self.places[k].anchored(self.on_skin) for k in self.keys]
+        anchored = [self.places[k].anchored(self.on_skin, self._shown_part) for k in self.keys]
         self._centres = np.array([p for p, _ in anchored], float).reshape(-1, 3)
         self._normals = np.array([n for _, n in anchored], float).reshape(-1, 3)
         self._offsets = np.array([x_offsets(n) for n in self._normals]).reshape(-1, 8, 3)
 
     # --- where ------------------------------------------------------------------------------
-    def set_on_skin(self, on_skin: bool) -> None:
-        """Lie on the skin (opaque skin) or on the muscles' surface (skin hidden or see-through)."""
-        if on_skin != self.on_skin:
-            self.on_skin = on_skin
-            self._place_all()
+    def set_on_skin(self, on_skin: bool, shown_part: Callable[[str], bool] | None = None) -> None:
+        """Lie on the skin (opaque skin), or with the skin hidden or see-through on the outermost
+        part over the trigger point for which ``shown_part(part id)`` is true (its own muscle
+        when none is given or none of its covers is shown)."""
+        before = self._centres
+        self.on_skin, self._shown_part = on_skin, shown_part
+        self._place_all()
+        if not np.array_equal(before, self._centres):
             self._rebuild()
 
     def position(self, key: Selection) -> np.ndarray:
