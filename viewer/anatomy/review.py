@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from viewer.anatomy.parts import Part
-from viewer.geometry.meshes import TONE, fibre_uv, groove_profile, tone_palette
+from viewer.geometry.meshes import TONE, fibre_uv, groove_image, tone_palette
 
 SIZE = (1000, 1250)
 LAYERS = {
@@ -115,7 +115,7 @@ def _merged(items: list[tuple[dict[str, np.ndarray], np.ndarray]]):
 def _fibre_texture():
     import pyvista as pv
 
-    texture = pv.Texture(np.repeat(groove_profile(1.0 - FIBRE_GROOVE)[None, :, None], 3, axis=2))
+    texture = pv.Texture(groove_image(FIBRE_GROOVE))
     texture.repeat, texture.interpolate, texture.mipmap = True, True, True
     return texture
 

@@ -111,6 +111,12 @@ def groove_profile(depth: float, texels: int = 16) -> np.ndarray:
     return np.round(255 * shade).astype(np.uint8)
 
 
+def groove_image(shade: float) -> np.ndarray:
+    """The fibre-groove texture image (1, texels, 3): grey down to ``shade`` at the groove's
+    deepest (the app and the build's review renders share it)."""
+    return np.repeat(groove_profile(1.0 - shade)[None, :, None], 3, axis=2)
+
+
 def tone_palette(belly: np.ndarray, tendon: np.ndarray, striation: float, tendon_striation: float) -> np.ndarray:
     """(256, 3) float RGB for every ``tone``: the belly colour darkened by up to ``striation``
     in the dark bands, blended towards the tendon colour (whose bands are ``tendon_striation``

@@ -16,7 +16,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonCore import vtkLookupTable
 from vtkmodules.vtkRenderingCore import vtkPolyDataMapper
 
-from viewer.geometry.meshes import (TONE, TONE_LEVELS, MeshData, MeshLibrary, PartInfo, fibre_uv, groove_profile,
+from viewer.geometry.meshes import (TONE, TONE_LEVELS, MeshData, MeshLibrary, PartInfo, fibre_uv, groove_image,
                                     tone_palette)
 from viewer.scene import theme
 
@@ -50,11 +50,10 @@ def fibre_coordinates(mesh: MeshData) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def fibre_texture() -> pv.Texture:
-    """One shared, repeating texture across the fibres (``groove_profile``, linearly
+    """One shared, repeating texture across the fibres (``groove_image``, linearly
     interpolated). Not mipmapped: on software GL mipmapping doubled the frame time of the
     muscle view [measured]; the smooth groove and its period keep the whole body free of moire."""
-    image = np.repeat(groove_profile(1.0 - theme.FIBRE_GROOVE)[None, :, None], 3, axis=2)
-    texture = pv.Texture(image)
+    texture = pv.Texture(groove_image(theme.FIBRE_GROOVE))
     texture.repeat = True
     texture.interpolate = True
     texture.mipmap = False
