@@ -108,3 +108,15 @@ def test_a_segment_reaches_only_into_the_segments_it_is_jointed_to():
     assert not seg.reach[1][12, 10, 30], "and the trunk does not reach down into both thighs"
     free = seam_fields(_grid(occ.shape), 1, labels, radii, blurs, 10.0, occ)
     assert free.reach[2][24, 10, 20], "(premise: without joins the reach would cross where they touch)"
+
+
+def test_a_finer_grid_keeps_the_blur_in_mm_unless_a_segment_overrides_it():
+    data = spec.load(ROOT / "data")
+    grid = Grid(np.array([-0.3, -0.2, 0.0]), 0.012, (50, 34, 150))
+    occ = np.zeros(grid.shape, dtype=bool)
+    base = segment_map(data, grid, occ, data.skin.number("blur_voxels"))
+    finer = segment_map(data, grid, occ, data.skin.number("blur_voxels"), 2.0, {"head": 0.7})
+    head = 2  # the head is the first listed segment
+    for k, blur in base.blurs.items():
+        expected = 0.7 if k == head else 2.0 * blur
+        assert abs(finer.blurs[k] - expected) < 1e-9

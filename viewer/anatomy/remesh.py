@@ -320,17 +320,20 @@ def _guarded(before: np.ndarray, moved: np.ndarray, project: Projector | None, m
 
 def isotropic(points: np.ndarray, faces: np.ndarray, length: float, project: Projector | None = None,
               iterations: int = 5, sizing: Sizing | None = None,
-              finest: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+              finest: float = 0.3, weight: Sizing | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Remesh towards edges of ``length`` (m); with ``sizing`` (points -> the longest edge
     wanted there, m: shorter where the surface bends) towards the smaller of the two, never
-    below ``finest`` x ``length``. The mesh stays closed, manifold and outward."""
+    below ``finest`` x ``length``. ``weight`` (points -> factor in (0, 1]) scales the local
+    length, both the common one and its floor (the face is meshed finer than the back).
+    The mesh stays closed, manifold and outward."""
     points = np.asarray(points, dtype=np.float64)
     faces = np.asarray(faces, dtype=np.int64)
 
     def sizes(p: np.ndarray) -> np.ndarray:
+        local = length if weight is None else length * weight(p)
         if sizing is None:
-            return np.full(len(p), length)
-        return np.clip(sizing(p), finest * length, length)
+            return np.full(len(p), 1.0) * local
+        return np.clip(sizing(p), finest * local, local)
 
     size = sizes(points)
     for _ in range(iterations):
@@ -346,15 +349,18 @@ def isotropic(points: np.ndarray, faces: np.ndarray, length: float, project: Pro
 
 
 def length_for(points: np.ndarray, faces: np.ndarray, target_faces: int, sizing: Sizing | None = None,
-               finest: float = 0.3) -> float:
+               finest: float = 0.3, weight: Sizing | None = None) -> float:
     """Edge length at which an isotropic mesh of the same area has about ``target_faces``
-    (with ``sizing`` as in ``isotropic``: the finer parts use up more of the budget)."""
+    (with ``sizing`` and ``weight`` as in ``isotropic``: the finer parts use up more of the
+    budget)."""
     area = 0.5 * np.linalg.norm(_face_normals(points, faces), axis=1)
-    length = float(np.sqrt(4.0 * area.sum() / (np.sqrt(3.0) * target_faces)))
+    centres = points[faces].mean(axis=1)
+    w = np.ones(len(faces)) if weight is None else weight(centres)
+    length = float(np.sqrt(4.0 * np.sum(area / w**2) / (np.sqrt(3.0) * target_faces)))
     if sizing is None:
         return length
-    limit = sizing(points[faces].mean(axis=1))
+    limit = sizing(centres)
     for _ in range(6):  # fixed point: the fraction that is refined depends on the length
-        factor = np.clip(limit / length, finest, 1.0)
+        factor = w * np.clip(limit / (w * length), finest, 1.0)
         length = float(np.sqrt(4.0 * np.sum(area / factor**2) / (np.sqrt(3.0) * target_faces)))
     return length

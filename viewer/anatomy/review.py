@@ -57,7 +57,7 @@ WHOLE = (
 CLOSE_UPS = (
     View("torso_back", "torso, back", (0.0, -0.03, 0.72), (0, -1, 0.08), 0.42),
     View("torso_front", "torso, front", (0.0, 0.05, 0.72), (0, 1, 0.08), 0.42),
-    View("shoulder_three_quarter", "right shoulder and arm, three-quarter", (0.145, 0.0, 0.785), (0.75, 0.55, 0.2), 0.25),
+    View("shoulder_three_quarter", "right shoulder and arm, three-quarter", (0.12, 0.03, 0.78), (0.75, 0.55, 0.2), 0.25),
     View("hip_thigh_back", "right hip and thigh, back", (0.06, -0.02, 0.45), (0.25, -1, 0.05), 0.36),
     View("leg_front", "right lower limb, front", (0.08, 0.02, 0.28), (0.25, 1, 0.05), 0.56),
     View("head_neck_three_quarter", "head and neck, right three-quarter", (0.015, 0.02, 0.895), (0.8, 0.75, 0.1), 0.24),

@@ -4,7 +4,9 @@ Occupancy of everything beneath the skin -> closing per body segment (``skinshap
 blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
 face) -> marching cubes at the regional fat depth of ``skin.yaml``
 (see ``skin_field``) -> topology-preserving decimation per level of detail -> isotropic
-remeshing on the level set (``remesh``) -> Taubin smoothing -> region atlas.
+remeshing on the level set (``remesh``; over the head the level set of a finer field blended
+in, ``skindetail``; face and ears meshed finer, ``remesh.zones``) -> Taubin smoothing -> region
+atlas.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from viewer.anatomy import meshutil, remesh
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
 from viewer.anatomy.sdf import Grid, Primitive, primitives_of
+from viewer.anatomy.skindetail import detail_config, detail_field, extra_anchors
 from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
 from viewer.anatomy.spec import AnatomyData, Entry
 
@@ -40,7 +43,8 @@ def filler_primitives(data: AnatomyData, built_anatomy: set[str], step: float,
 
 
 def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
-               muscle_points: list[np.ndarray]) -> np.ndarray:
+               muscle_points: list[np.ndarray], blur_scale: float = 1.0,
+               blur_override: dict[str, float] | None = None) -> np.ndarray:
     """Signed distance (m) of the skin: negative inside, zero on the skin.
 
     Tissue occupancy -> closing per body segment (radius and blur vary smoothly across the
@@ -54,7 +58,7 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
     mark_primitives(occ, grid, solid_prims)
     for pts in muscle_points:
         mark_points(occ, grid, pts)
-    seg = segment_map(data, grid, occ, skin.number("blur_voxels"))
+    seg = segment_map(data, grid, occ, skin.number("blur_voxels"), blur_scale, blur_override)
     occ = close_smooth(occ, seg, grid.spacing)
     seg.reach.clear()  # only the blur field is needed from here on (peak memory)
     band = skin.number("distance_band_voxels", 0.0) * grid.spacing
@@ -64,9 +68,9 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
     del seg
     min_fat = np.float32(mm(skin.number("min_fat_mm", 1.8)))
     min_fraction = np.float32(skin.number("min_fat_fraction", 0.0))
-    extra = np.float32(mm(skin.number("max_extra_mm", 0.0)))
     soft = np.float32(mm(skin.number("clamp_softness_mm", 0.0)))
-    for rows, fat in fat_slabs(data, grid):
+    extras = fat_slabs(data, grid, anchors=extra_anchors(data))
+    for (rows, fat), (_, extra) in zip(fat_slabs(data, grid), extras):
         d = dist[rows]
         thinnest = np.minimum(np.maximum(min_fat, min_fraction * fat), fat)
         blend[rows] = soft_clip(blend[rows] - fat, d - fat - extra, d - thinnest, soft)
@@ -134,7 +138,7 @@ def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], musc
             break
     log(f"  skin: raw {len(faces)} triangles")
     landmarks = _landmark_arrays(data)
-    surface = Field(grid, field)
+    surface = detail_field(data, Field(grid, field), _detail_maker(data, grid, solid_prims, muscle_points), log)
     lods = {}
     for lod, target in enumerate(budgets):
         pts, faces = meshutil.decimate(pts, faces, target)  # LOD1 continues from LOD0
@@ -149,6 +153,21 @@ def build_skin(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], musc
         lods[lod] = {"points": p, "faces": f.astype(np.int32), "normals": normals,
                      "region": region, "side": side}
     return Part("skin", "skin", "skin", "midline", "skin", "Skin", lods=lods), Field(grid, field)
+
+
+def _detail_maker(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], muscle_points: list[np.ndarray]):
+    """grid -> the skin field on a finer grid: the same blur in mm, except the segments that
+    ``skin.yaml: detail.blur_voxels`` names (in voxels of the finer grid)."""
+    cfg = detail_config(data)
+    raw = cfg.get("blur_voxels", {}) if cfg is not None else {}
+    if not isinstance(raw, dict) or not all(isinstance(v, (int, float)) for v in raw.values()):
+        raise data.skin.fail("detail.blur_voxels", "expected a mapping {segment id: voxels}")
+    override = {str(k): float(v) for k, v in raw.items()}
+
+    def make(fine: Grid) -> np.ndarray:
+        return skin_field(data, fine, solid_prims, muscle_points, grid.spacing / fine.spacing, override)
+
+    return make
 
 
 def _isotropic(data: AnatomyData, pts: np.ndarray, faces: np.ndarray, target: int, lod: int,
@@ -178,14 +197,15 @@ def _isotropic(data: AnatomyData, pts: np.ndarray, faces: np.ndarray, target: in
             points = points - surface.sample(points)[:, None] * surface.gradient(points)
         return points
 
-    length = remesh.length_for(pts, faces, int(fill * target), sizing, finest)
+    weight = remesh_weight(data, lod)
+    length = remesh.length_for(pts, faces, int(fill * target), sizing, finest, weight)
     try:
-        p, f = remesh.isotropic(pts, faces, length, project, iterations, sizing, finest)
+        p, f = remesh.isotropic(pts, faces, length, project, iterations, sizing, finest, weight)
         for _ in range(3):  # the count lands within a few % of the fit: shrink if over budget
             if len(f) <= target:
                 break
             length *= float(np.sqrt(len(f) / (fill * target)))
-            p, f = remesh.isotropic(p, f, length, project, 2, sizing, finest)
+            p, f = remesh.isotropic(p, f, length, project, 2, sizing, finest, weight)
     except ValueError as exc:  # not closed and manifold: keep the decimated level
         log(f"  skin: remeshing skipped ({exc})")
         return pts, faces
@@ -197,12 +217,48 @@ def _isotropic(data: AnatomyData, pts: np.ndarray, faces: np.ndarray, target: in
     return p, f
 
 
+def remesh_weight(data: AnatomyData, lod: int) -> remesh.Sizing | None:
+    """Points -> edge-length factor of ``skin.yaml: remesh.zones`` at level ``lod``: each zone
+    ({at, r_mm, fade_mm, scale: one factor or one per level}) scales the edges by ``scale``
+    within r_mm of its point, fading to 1 over fade_mm; zones off the midline are mirrored.
+    The face and ears take more of the level's budget, the flat back and thighs less."""
+    raw = data.skin.get("remesh", None)
+    zones = raw.get("zones", None) if isinstance(raw, dict) else None
+    if not zones:
+        return None
+    if not isinstance(zones, list) or not all(isinstance(z, dict) for z in zones):
+        raise data.skin.fail("remesh.zones", "expected a list of {at, r_mm, fade_mm, scale}")
+    mm = data.skeleton.mm
+    zone_list: list[tuple[np.ndarray, float, float, float]] = []
+    for k, raw_zone in enumerate(zones):
+        z = Entry(data.skin.where, f"remesh.zones[{k}]", raw_zone)
+        scales = z.numbers("scale")
+        scale = scales[min(lod, len(scales) - 1)]
+        if not 0.05 <= scale <= 1.0:
+            raise z.fail("scale", f"expected factors in [0.05, 1], got {scale}")
+        p = data.skeleton.resolve(z.get("at"), f"{z.where} at")
+        for q in ([p] if abs(p[0]) < 1e-6 else [p, p * np.array([-1.0, 1.0, 1.0])]):
+            zone_list.append((q, mm(z.number("r_mm")), mm(z.number("fade_mm", 30.0)), scale))
+
+    def weight(points: np.ndarray) -> np.ndarray:
+        out = np.ones(len(points))
+        for centre, r, fade, scale in zone_list:
+            d = np.linalg.norm(points - centre, axis=1)
+            t = np.clip((d - r) / max(fade, 1e-9), 0.0, 1.0)
+            inside = 1.0 - t * t * (3.0 - 2.0 * t)  # smoothstep: 1 within r, 0 past r + fade
+            np.minimum(out, 1.0 - (1.0 - scale) * inside, out=out)
+        return out
+
+    return weight
+
+
 def bend_limit(surface: Field, per_radius: float, voxels: float = 2.0) -> remesh.Sizing:
     """Points -> the longest edge wanted there: ``per_radius`` x the radius of curvature,
     1 / |Laplacian of the field| (the field is nearly a distance, whose Laplacian on the
     surface is the sum of the principal curvatures), sampled ``voxels`` apart so the voxel
     steps of the field do not show."""
-    h = voxels * surface.grid.spacing
+    # on the body's grid even where a finer one blends in: the bends are read alike everywhere
+    h = voxels * getattr(surface, "coarse", surface).grid.spacing
 
     def limit(points: np.ndarray) -> np.ndarray:
         lap = -6.0 * surface.sample(points)

@@ -84,15 +84,20 @@ class SegmentMap:
     reach: dict[int, np.ndarray] = field(default_factory=dict)
 
 
-def segment_map(data: AnatomyData, grid: Grid, occ: np.ndarray, default_blur: float) -> SegmentMap:
-    """Segment labels (nearest bone of a segment), smooth radius/blur fields and seam reaches."""
+def segment_map(data: AnatomyData, grid: Grid, occ: np.ndarray, default_blur: float,
+                blur_scale: float = 1.0, blur_override: dict[str, float] | None = None) -> SegmentMap:
+    """Segment labels (nearest bone of a segment), smooth radius/blur fields and seam reaches.
+
+    Blurs (voxels) are multiplied by ``blur_scale`` (a finer grid keeps the same blur in mm);
+    ``blur_override`` gives some segments (by id) their own blur in voxels of this grid."""
+    override = blur_override or {}
     label_mm, default, listed = _segment_specs(data)
     mm = data.skeleton.mm
     f = max(1, int(round(mm(label_mm) / grid.spacing))) if listed else 1
     coarse = Grid(grid.origin + 0.5 * (f - 1) * grid.spacing, grid.spacing * f,
                   tuple(int(np.ceil(n / f)) for n in grid.shape))
     radii = {1: mm(default.number("closing_mm"))}
-    blurs = {1: float(default.number("blur_voxels", default_blur))}
+    blurs = {1: float(override.get("default", default.number("blur_voxels", default_blur) * blur_scale))}
     labels = np.zeros(coarse.shape, dtype=np.uint8)
     used: list[str] = []
     ids: dict[str, tuple[int, int]] = {}  # segment id -> (right label, left label)
@@ -107,7 +112,8 @@ def segment_map(data: AnatomyData, grid: Grid, occ: np.ndarray, default_blur: fl
             if prims:
                 _seed(labels, coarse, prims, value)
                 radii[value] = mm(entry.number("closing_mm"))
-                blurs[value] = float(entry.number("blur_voxels", default_blur))
+                own = entry.number("blur_voxels", default_blur) * blur_scale
+                blurs[value] = float(override.get(str(entry.get("id", entry.name)), own))
                 if entry.get("reach_mm", None) is not None:
                     reach_mm[value] = entry.number("reach_mm")
                 sides.append(value)
@@ -365,11 +371,12 @@ def fat_values(points: np.ndarray, default: float, centres: np.ndarray, radii: n
     return num / den
 
 
-def fat_slabs(data: AnatomyData, grid: Grid, coarse_factor: int = 4, chunk: int = 32):
+def fat_slabs(data: AnatomyData, grid: Grid, coarse_factor: int = 4, chunk: int = 32, anchors=None):
     """Yield (x-slice, fat thickness in m of those voxels): the map is evaluated on a grid
     ``coarse_factor`` times coarser and interpolated linearly (it varies over centimetres, the
-    grid over millimetres), a slab of ``chunk`` x-rows at a time to keep the memory small."""
-    default, centres, radii, values = fat_anchors(data)
+    grid over millimetres), a slab of ``chunk`` x-rows at a time to keep the memory small.
+    ``anchors`` (default, points, radii, values) maps another quantity the same way."""
+    default, centres, radii, values = fat_anchors(data) if anchors is None else anchors
     f = coarse_factor
     cshape = tuple(int(np.ceil((n - 1) / f)) + 1 for n in grid.shape)
     coarse = Grid(grid.origin, grid.spacing * f, cshape)
