@@ -126,3 +126,20 @@ def test_overrides_apply(tmp_path, data):
     assert tendon_share(arrays, entry, sh).max() == 0.0
     entry, arrays = _arrays(data, "tibialis_anterior")
     assert tendon_share(arrays, entry, sh)[arrays["s"] <= 0.1].min() == 1.0
+
+
+def test_rectus_abdominis_shows_its_three_tendinous_intersections_in_the_built_meshes():
+    """Pale transverse bands (shading.yaml tendon_s) at mesh stations of both levels of detail."""
+    from viewer.geometry.meshes import MeshLibrary
+
+    assets = DATA.parent / "assets" / "meshes"
+    if not (assets / "manifest.json").exists():
+        pytest.skip("assets not built")
+    for lod in (0, 1):
+        mesh = MeshLibrary(assets, lod).load("rectus_abdominis_r")
+        tendon, _ = unpack_tone(mesh.arrays[TONE])
+        s = np.round(mesh.arrays["s"], 4)
+        pale = sorted({float(v) for v in s[tendon >= 0.99]})
+        assert len(pale) == 3 and 0.45 < pale[0] and pale[-1] < 0.95, (lod, pale)
+        between = (s > pale[0]) & (s < pale[1])
+        assert between.any() and tendon[between].max() < 0.5, "fleshy bellies between the bands"
