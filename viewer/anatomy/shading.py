@@ -17,6 +17,7 @@ from scipy.interpolate import PchipInterpolator, RegularGridInterpolator
 from viewer.anatomy.parts import Part
 from viewer.anatomy.spec import Entry, _read
 from viewer.geometry.meshes import TONE, pack_tone
+from viewer.geometry.surface import smoothstep
 
 SHOWN = "data/anatomy/shading.yaml"
 
@@ -93,11 +94,6 @@ def load_shading(anatomy_dir: Path, part_names: set[str] | None = None) -> Shadi
     return Shading(period * 1e-3, int(bands), belly, tendon, thick * 1e-3, use_apo, rules)
 
 
-def _smoothstep(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.0, 1.0)
-    return x * x * (3 - 2 * x)
-
-
 def _grid_sample(values: np.ndarray, s: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Bilinear sample of a regular (s, t) grid over [0, 1]^2 at the vertices."""
     gs, gt = np.linspace(0, 1, values.shape[0]), np.linspace(0, 1, values.shape[1])
@@ -114,7 +110,7 @@ def _aponeurosis_share(entry: Entry, s: np.ndarray, t: np.ndarray) -> np.ndarray
     knots, ends = sub.numbers("aponeurosis.t"), sub.numbers("aponeurosis.s")
     ramp = sub.number("aponeurosis.ramp", 0.06)
     s_end = PchipInterpolator(np.asarray(knots), np.asarray(ends), extrapolate=True)(t)
-    return _smoothstep((s - s_end) / ramp + 0.5)
+    return smoothstep(0.0, 1.0, (s - s_end) / ramp + 0.5)
 
 
 def tendon_share(arrays: dict[str, np.ndarray], entry: Entry, shading: Shading) -> np.ndarray:
@@ -131,7 +127,7 @@ def tendon_share(arrays: dict[str, np.ndarray], entry: Entry, shading: Shading) 
     width = np.linalg.norm(np.diff(mid, axis=1), axis=2).sum(axis=1)  # across the part, per station s
     ratio = ratio * (width / max(float(width.max()), 1e-9))[:, None]  # share of the belly's section
     ratio_v, thick_v = _grid_sample(ratio, s, t), _grid_sample(thick, s, t)
-    share = _smoothstep((shading.belly_ratio - ratio_v) / (shading.belly_ratio - shading.tendon_ratio))
+    share = smoothstep(0.0, 1.0, (shading.belly_ratio - ratio_v) / (shading.belly_ratio - shading.tendon_ratio))
     share = np.where(thick_v <= shading.max_tendon, share, 0.0)
     if shading.use_aponeurosis:
         share = np.maximum(share, _aponeurosis_share(entry, s, t))

@@ -24,6 +24,7 @@ from viewer.anatomy.sdf import Grid, Primitive, primitives_of
 from viewer.anatomy.skindetail import detail_config, detail_field, extra_anchors
 from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
 from viewer.anatomy.spec import AnatomyData, Entry
+from viewer.geometry.surface import smoothstep
 
 Labeller = Callable[..., tuple[np.ndarray, np.ndarray]]
 
@@ -244,8 +245,7 @@ def remesh_weight(data: AnatomyData, lod: int) -> remesh.Sizing | None:
         out = np.ones(len(points))
         for centre, r, fade, scale in zone_list:
             d = np.linalg.norm(points - centre, axis=1)
-            t = np.clip((d - r) / max(fade, 1e-9), 0.0, 1.0)
-            inside = 1.0 - t * t * (3.0 - 2.0 * t)  # smoothstep: 1 within r, 0 past r + fade
+            inside = 1.0 - smoothstep(0.0, 1.0, (d - r) / max(fade, 1e-9))  # 1 within r, 0 past r + fade
             np.minimum(out, 1.0 - (1.0 - scale) * inside, out=out)
         return out
 

@@ -27,6 +27,7 @@ from viewer.anatomy.fields import Field
 from viewer.anatomy.sdf import Grid
 from viewer.anatomy.skinshape import fat_anchors
 from viewer.anatomy.spec import AnatomyData, Entry
+from viewer.geometry.surface import smoothstep
 
 FieldMaker = Callable[[Grid], np.ndarray]
 
@@ -48,11 +49,6 @@ class DetailField(Field):
             fine = Field.sample(self, points[inner])
             out[inner] += w[inner] * (fine - out[inner])
         return out
-
-
-def _smoothstep(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
 
 
 def detail_config(data: AnatomyData) -> Entry | None:
@@ -101,8 +97,8 @@ def detail_field(data: AnatomyData, coarse: Field, make: FieldMaker, log=print) 
     log(f"  skin: detail field {grid.shape} at {spacing * 1000:.1f} mm")
 
     def weight(points: np.ndarray) -> np.ndarray:
-        up = _smoothstep((points[:, 2] - z0) / max(margin, 1e-9))
-        across = _smoothstep((half + side - np.abs(points[:, 0])) / max(side, 1e-9))
+        up = smoothstep(0.0, 1.0, (points[:, 2] - z0) / max(margin, 1e-9))
+        across = smoothstep(0.0, 1.0, (half + side - np.abs(points[:, 0])) / max(side, 1e-9))
         return up * across
 
     return DetailField(grid, values, coarse=coarse, weight=weight)

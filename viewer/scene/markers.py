@@ -68,8 +68,14 @@ class MarkerSet:
         self._visible: tuple[list[Selection], np.ndarray] | None = None
         anchored = [self.places[k].anchored(self.on_skin, self._shown_part) for k in self.keys]
         self._centres = np.array([p for p, _ in anchored], float).reshape(-1, 3)
-        self._normals = np.array([n for _, n in anchored], float).reshape(-1, 3)
-        self._offsets = np.array([x_offsets(n) for n in self._normals]).reshape(-1, 8, 3)
+        normals = np.array([n for _, n in anchored], float).reshape(-1, 3)
+        old = getattr(self, "_normals", None)
+        if old is None or old.shape != normals.shape:
+            self._offsets = np.array([x_offsets(n) for n in normals]).reshape(-1, 8, 3)
+        else:  # a layer toggle moves only the markers it uncovers or covers
+            for i in np.flatnonzero(np.any(old != normals, axis=1)):
+                self._offsets[i] = x_offsets(normals[i])
+        self._normals = normals
 
     # --- where ------------------------------------------------------------------------------
     def set_on_skin(self, on_skin: bool, shown_part: Callable[[str], bool] | None = None) -> None:
