@@ -51,6 +51,16 @@ def test_a_second_start_reads_the_places_instead_of_placing(cache_folder, catalo
     _assert_same(first, again.markers)
 
 
+def test_a_miss_hashes_the_meshes_and_trigger_points_once(cache_folder, catalog_min, synthetic_assets_dir, monkeypatch):
+    calls = []
+    real = marker_cache.marker_key
+    monkeypatch.setattr(marker_cache, "marker_key", lambda *a: calls.append(a) or real(*a))
+    body = Body(catalog_min, MeshLibrary(synthetic_assets_dir, 1))
+    body.place_markers_in_background()  # the lookup misses, the worker places and writes
+    assert body.markers and len(list(cache_folder.glob("markers-*.npz"))) == 1
+    assert len(calls) == 1
+
+
 def marker_key_of(catalog, library) -> str:
     return marker_cache.marker_key(catalog, library, (0.004, 0.003))
 

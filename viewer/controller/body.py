@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +73,7 @@ class Body:
         self._stop_warm_up = threading.Event()
         self._placing: threading.Thread | None = None
         self._placed: dict[Selection, MarkerPlace] | None = None
+        self._cache_path: Path | None = None
         self.problems: list[str] = []  # one line each, shown in the status bar
 
     # --- parts -------------------------------------------------------------------------------
@@ -119,9 +121,13 @@ class Body:
         self._placing.start()
 
     def _cache_file(self):
+        """The marker cache file of these meshes and trigger points (the key is hashed once)."""
         from viewer.controller import marker_cache
 
-        return marker_cache.cache_path(marker_cache.marker_key(self.catalog, self.library, (MARKER_LIFT_M, MUSCLE_LIFT_M, COVER_MARGIN_M)))
+        if self._cache_path is None:
+            key = marker_cache.marker_key(self.catalog, self.library, (MARKER_LIFT_M, MUSCLE_LIFT_M, COVER_MARGIN_M))
+            self._cache_path = marker_cache.cache_path(key)
+        return self._cache_path
 
     def _cached_places(self) -> dict[Selection, MarkerPlace] | None:
         from viewer.controller import marker_cache
