@@ -256,6 +256,9 @@ class DrapeSettings:
     bridge: bool = False     # span hollows along the fibres (see ``_bridge``)
     closing: float = 0.0     # pull in only onto the underlayer closed by this radius (see ``drape``)
     end_zone: float = END_ZONE  # fraction of the length over which draping fades out at each end
+    # optional pull-in budget along the fibres, (s knots, metres): replaces ``hug`` (a band that
+    # must wrap a condyle near one end but stay on its belly elsewhere)
+    hug_along: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
 
 def _cells(sheet: Sheet, length: float) -> tuple[float, float]:
@@ -301,6 +304,7 @@ def drape(sheet: Sheet, under: Field, settings: DrapeSettings, hug_under: Field 
     taper = np.clip(np.minimum(sheet.s, 1.0 - sheet.s) / settings.end_zone, 0.0, 1.0)[:, None]
     weight = np.broadcast_to(taper, shape)
     pulled = np.zeros(shape)
+    hug = settings.hug if settings.hug_along is None else np.interp(sheet.s, *settings.hug_along)[:, None]
     for _ in range(settings.iterations):
         deep = mid - normal * (sheet.thickness[..., None] / 2)
         d = under.sample(deep.reshape(-1, 3)).reshape(shape)
@@ -308,7 +312,7 @@ def drape(sheet: Sheet, under: Field, settings: DrapeSettings, hug_under: Field 
         if hug_under is not None:  # free of the underlayer: pull only as far as its closed envelope
             reach = settings.clearance - hug_under.sample(deep.reshape(-1, 3)).reshape(shape)
             move = np.where(move > 0, move, np.minimum(reach, 0.0))
-        move = np.where(move < 0, np.maximum(move, -(settings.hug - pulled)), move)  # pull-in budget
+        move = np.where(move < 0, np.maximum(move, -(hug - pulled)), move)  # pull-in budget
         move = gaussian_filter(move, sigma=sig, mode="nearest") * taper
         if not np.any(np.abs(move) > 2e-4):
             break

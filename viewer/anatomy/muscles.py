@@ -105,7 +105,8 @@ def _drape_settings(entry: Entry, data: AnatomyData, clearance: float) -> DrapeS
         clearance = mm(entry.number("clearance_mm"))
         if clearance < 0:
             raise entry.fail("clearance_mm", "must be >= 0")
-    hug = entry.number("hug_mm", data.build.number("muscle_hug_mm"))
+    hug_along = _hug_along(entry)
+    hug = max(hug_along[1]) if hug_along else entry.number("hug_mm", data.build.number("muscle_hug_mm"))
     smooth = entry.number("drape_smooth_mm", data.build.number("muscle_drape_smooth_mm", DRAPE_SMOOTH_MM))
     if smooth <= 0:
         raise entry.fail("drape_smooth_mm", "must be > 0")
@@ -122,7 +123,20 @@ def _drape_settings(entry: Entry, data: AnatomyData, clearance: float) -> DrapeS
     if not 0.02 <= end_zone <= 0.3:
         raise entry.fail("drape_end_zone", f"expected 0.02 to 0.3, got {end_zone:g}")
     return DrapeSettings(clearance=clearance, hug=mm(hug), smooth=mm(smooth), bridge=bridge, closing=mm(closing),
-                         settle=int(settle), end_zone=end_zone)
+                         settle=int(settle), end_zone=end_zone,
+                         hug_along=(hug_along[0], tuple(mm(v) for v in hug_along[1])) if hug_along else None)
+
+
+def _hug_along(entry: Entry) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """``hug_mm`` given as a profile ``{s: [...], v: [...]}`` (mm along the fibres; a plain number
+    stays the common case): the iliotibial tract wraps the lateral femoral condyle near its end."""
+    raw = entry.get("hug_mm", None)
+    if not isinstance(raw, dict):
+        return None
+    knots, values = entry.numbers("hug_mm.s", default=raw.get("s")), entry.numbers("hug_mm.v", default=raw.get("v"))
+    if len(knots) != len(values) or len(knots) < 2 or np.any(np.diff(knots) <= 0) or min(values) < 0:
+        raise entry.fail("hug_mm", "a profile needs lists 's' (increasing) and 'v' (>= 0) of equal length, at least 2")
+    return tuple(float(k) for k in knots), tuple(float(v) for v in values)
 
 
 def _across(entry: Entry) -> int:

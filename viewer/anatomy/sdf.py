@@ -1,4 +1,4 @@
-"""Signed-distance primitives (capsules, tubes, ellipsoids, plates) and grid evaluation.
+"""Signed-distance primitives (capsules, tubes, ellipsoids, plates, sheets, cups) and grid evaluation.
 
 Bones and the skin's soft-tissue fillers are written in ``bones.yaml`` / ``skin.yaml`` as lists
 of these primitives on landmark expressions; sizes are millimetres at the default stature.
@@ -15,6 +15,7 @@ from viewer.anatomy.points import Skeleton
 from viewer.anatomy.spec import Entry
 
 FAR = 1.0  # metres: "no surface nearby"
+SHEET_REACH = 0.03  # metres: a sheet's distance is exact up to this far outside it
 
 
 def smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
@@ -100,6 +101,96 @@ class Plate(Primitive):
         return Plate(self.polygon * np.array([-1.0, 1.0, 1.0]), self.thickness, self.step)
 
 
+@dataclass
+class Sheet(Primitive):
+    """A curved sheet: a smooth patch through a grid of points (rows x columns, Catmull-Rom in
+    both directions), thickened by a thickness that may vary over the grid (a wedge, a blade
+    thin in its middle and thick at its rim). The iliac wing and the sacrum are written so."""
+
+    grid: np.ndarray        # (rows, columns, 3)
+    thickness: np.ndarray   # (rows, columns)
+    step: float
+
+    def __post_init__(self):
+        rows, cols = self.grid.shape[:2]
+        # samples per segment from its longest span, so every grid point is itself a sample
+        k_cols = max(1, int(np.ceil(float(np.linalg.norm(np.diff(self.grid, axis=1), axis=2).max()) / self.step)))
+        k_rows = max(1, int(np.ceil(float(np.linalg.norm(np.diff(self.grid, axis=0), axis=2).max()) / self.step)))
+        m_cols, m_rows = (cols - 1) * k_cols + 1, (rows - 1) * k_rows + 1
+        both = np.concatenate([self.grid, self.thickness[..., None]], axis=2)
+        dense = _spline(_spline(both, m_cols, axis=1), m_rows, axis=0).reshape(-1, 4)
+        self.samples = dense[:, :3]
+        # the spline may overshoot the thicknesses it passes through: keep it within them
+        self.radii = np.clip(dense[:, 3], self.thickness.min(), self.thickness.max()) / 2
+        self.uniform = bool(np.ptp(self.thickness) < 1e-9)
+        self.tree = cKDTree(self.samples)
+        r = float(self.radii.max())
+        self.lo, self.hi = self.samples.min(0) - r, self.samples.max(0) + r
+
+    def distance(self, p: np.ndarray) -> np.ndarray:
+        """Exact up to ``SHEET_REACH`` outside the surface and held there beyond: every user of
+        a bone field looks only near the surface (inside tests, smooth-union bands of at most a
+        centimetre), and the search for far points is what costs (three times the time)."""
+        r_max = float(self.radii.max())
+        bound = SHEET_REACH + r_max
+        if self.uniform:
+            d, _ = self.tree.query(p, k=1, distance_upper_bound=bound)
+            return np.minimum(d, bound) - r_max
+        # varying thickness: the nearest of a few samples, each with its own radius
+        d, i = self.tree.query(p, k=4, distance_upper_bound=bound)
+        gap = np.where(np.isinf(d), np.inf, d - self.radii[np.minimum(i, len(self.radii) - 1)])
+        return np.minimum(gap.min(axis=1), SHEET_REACH)
+
+    def mirrored(self) -> "Sheet":
+        return Sheet(self.grid * np.array([-1.0, 1.0, 1.0]), self.thickness.copy(), self.step)
+
+
+def _spline(points: np.ndarray, m: int, axis: int) -> np.ndarray:
+    """``m`` samples along ``axis`` of a uniform Catmull-Rom spline through ``points`` (end
+    tangents from mirrored phantom points; two points give a straight line)."""
+    p = np.moveaxis(points, axis, 0)
+    n = len(p)
+    padded = np.concatenate([2 * p[:1] - p[1:2], p, 2 * p[-1:] - p[-2:-1]])
+    u = np.linspace(0.0, n - 1, m)
+    seg = np.minimum(u.astype(int), n - 2)
+    t = (u - seg).reshape((-1,) + (1,) * (p.ndim - 1))
+    p0, p1, p2, p3 = padded[seg], padded[seg + 1], padded[seg + 2], padded[seg + 3]
+    out = 0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2 + (3 * p1 - p0 - 3 * p2 + p3) * t**3)
+    return np.moveaxis(out, 0, axis)
+
+
+@dataclass
+class Cup(Primitive):
+    """A spherical cup (a socket such as the acetabulum): the wall of a sphere of mid-wall radius
+    ``radius`` round ``c``, kept within ``cover`` radians of the pole opposite ``axis`` (the
+    direction the cup opens towards); its rim is rounded."""
+
+    c: np.ndarray
+    axis: np.ndarray
+    radius: float
+    thickness: float
+    cover: float
+
+    def __post_init__(self):
+        self.axis = self.axis / np.linalg.norm(self.axis)
+        reach = self.radius + self.thickness / 2
+        self.lo, self.hi = self.c - reach, self.c + reach
+
+    def distance(self, p: np.ndarray) -> np.ndarray:
+        q = p - self.c
+        h = -(q @ self.axis)                                    # along the pole (into the cup's bottom)
+        rho = np.linalg.norm(q + h[:, None] * self.axis, axis=1)  # away from the axis
+        on_wall = np.arctan2(rho, h) <= self.cover
+        to_wall = np.abs(np.hypot(rho, h) - self.radius)
+        rim_rho, rim_h = self.radius * np.sin(self.cover), self.radius * np.cos(self.cover)
+        to_rim = np.hypot(rho - rim_rho, h - rim_h)
+        return np.where(on_wall, to_wall, to_rim) - self.thickness / 2
+
+    def mirrored(self) -> "Cup":
+        m = np.array([-1.0, 1.0, 1.0])
+        return Cup(self.c * m, self.axis * m, self.radius, self.thickness, self.cover)
+
+
 def _fan_samples(polygon: np.ndarray, step: float) -> np.ndarray:
     centre = polygon.mean(axis=0)
     out = []
@@ -124,13 +215,56 @@ def _radius_list(entry: Entry, key: str, n: int, sk: Skeleton) -> list[float]:
     return [sk.mm(v) for v in values]
 
 
+def _sheet(entry: Entry, sk: Skeleton, step: float) -> Sheet:
+    """``sheet: [[point, ...], ...]`` (rows of equally many points) with ``thickness``: one
+    number, one per row, or one per point ([[...], ...]); millimetres."""
+    rows = entry.get("sheet")
+    def is_row(r: object) -> bool:  # a list of two or more points, not one [x, y, z] point
+        return isinstance(r, list) and len(r) >= 2 and not all(isinstance(v, (int, float)) for v in r)
+
+    if not (isinstance(rows, list) and len(rows) >= 2 and all(is_row(r) for r in rows)
+            and len({len(r) for r in rows}) == 1):
+        raise entry.fail("sheet", "expected at least two rows of equally many points (two or more each)")
+    grid = np.array([[sk.resolve(e, f"{entry.where}: {entry.name}") for e in row] for row in rows])
+    raw = entry.get("thickness")
+    try:
+        t = np.array(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise entry.fail("thickness", f"expected a number, one per row or one per point, got {raw!r}") from None
+    shape = grid.shape[:2]
+    if t.ndim == 1 and len(t) == shape[0]:
+        t = np.repeat(t[:, None], shape[1], axis=1)
+    if t.shape not in ((), shape) or np.any(t <= 0):
+        raise entry.fail("thickness", "expected positive millimetres: one number, "
+                                      f"{shape[0]} (one per row) or {shape[0]}x{shape[1]}")
+    return Sheet(grid, np.broadcast_to(t * sk.mm(1.0), shape).copy(), step)
+
+
+def _cup(entry: Entry, sk: Skeleton) -> Cup:
+    """``cup: point`` with ``axis`` (the direction it opens towards), ``r`` (mid-wall radius,
+    mm), ``thickness`` (mm) and ``cover_deg`` (the wall's reach from the pole, 10-170)."""
+    axis = np.array(entry.numbers("axis", 3))
+    if np.linalg.norm(axis) < 1e-9:
+        raise entry.fail("axis", "expected a non-zero direction")
+    cover = entry.number("cover_deg")
+    if not 10.0 <= cover <= 170.0:
+        raise entry.fail("cover_deg", f"expected 10 to 170 degrees, got {cover}")
+    return Cup(sk.resolve(entry.get("cup"), f"{entry.where}: {entry.name}"), axis, sk.mm(entry.number("r")),
+               sk.mm(entry.number("thickness")), float(np.radians(cover)))
+
+
 def primitive(raw: dict, where: str, name: str, sk: Skeleton, step: float) -> list[Primitive]:
-    """Build the primitive(s) of one record: capsule, tube, sphere, ellipsoid or plate."""
+    """Build the primitive(s) of one record: capsule, tube, sphere, ellipsoid, plate, sheet or cup."""
     entry = Entry(where, name, raw)
-    kinds = [k for k in ("capsule", "tube", "sphere", "ellipsoid", "plate") if k in raw]
+    kinds = [k for k in ("capsule", "tube", "sphere", "ellipsoid", "plate", "sheet", "cup") if k in raw]
     if len(kinds) != 1:
-        raise entry.fail("shape", "each primitive needs exactly one of capsule, tube, sphere, ellipsoid, plate")
+        raise entry.fail("shape", "each primitive needs exactly one of capsule, tube, sphere, ellipsoid, plate, "
+                                  "sheet, cup")
     kind = kinds[0]
+    if kind == "sheet":
+        return [_sheet(entry, sk, step)]
+    if kind == "cup":
+        return [_cup(entry, sk)]
     if kind in ("capsule", "tube"):
         pts = [sk.resolve(e, f"{where}: {name}") for e in entry.get(kind)]
         if len(pts) < 2 or (kind == "capsule" and len(pts) != 2):

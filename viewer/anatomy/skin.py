@@ -1,7 +1,8 @@
 """The skin: a smooth offset of the union of bones, muscles and soft-tissue fillers.
 
-Occupancy of everything beneath the skin -> closing per body segment (``skinshape``; radius and
-blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
+Occupancy of everything beneath the skin (the face fillers of ``skin.yaml: smooth_groups``
+united with a smooth minimum, so the face is one sculpted surface) -> closing per body segment
+(``skinshape``; radius and blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
 face) -> marching cubes at the regional fat depth of ``skin.yaml``
 (see ``skin_field``) -> topology-preserving decimation per level of detail -> isotropic
 remeshing on the level set (``remesh``; over the head the level set of a finer field blended
@@ -20,7 +21,7 @@ from scipy.ndimage import binary_fill_holes
 from viewer.anatomy import meshutil, remesh
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
-from viewer.anatomy.sdf import Grid, Primitive, primitives_of
+from viewer.anatomy.sdf import Grid, Primitive, evaluate, primitives_of
 from viewer.anatomy.skindetail import detail_config, detail_field, extra_anchors
 from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
 from viewer.anatomy.spec import AnatomyData, Entry
@@ -59,6 +60,7 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
     mark_primitives(occ, grid, solid_prims)
     for pts in muscle_points:
         mark_points(occ, grid, pts)
+    mark_smooth_groups(data, grid, occ)
     seg = segment_map(data, grid, occ, skin.number("blur_voxels"), blur_scale, blur_override)
     occ = close_smooth(occ, seg, grid.spacing)
     seg.reach.clear()  # only the blur field is needed from here on (peak memory)
@@ -76,6 +78,55 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
         thinnest = np.minimum(np.maximum(min_fat, min_fraction * fat), fat)
         blend[rows] = soft_clip(blend[rows] - fat, d - fat - extra, d - thinnest, soft)
     return blend
+
+
+def smooth_groups(data: AnatomyData, step: float) -> list[tuple[list[Primitive], float]]:
+    """(primitives, blend in m) of ``skin.yaml: smooth_groups``: fillers (each side once) and
+    bones united with a polynomial smooth minimum instead of the hard union, so their shapes
+    flow into one another over about ``blend_mm`` (the face as one sculpted surface, not a
+    heap of ellipsoids)."""
+    raw = data.skin.get("smooth_groups", None)
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(g, dict) for g in raw):
+        raise data.skin.fail("smooth_groups", "expected a list of {fillers, bones, blend_mm}")
+    fillers = {str(e.name): e for e in data.fillers}
+    bones = {str(e.name): e for e in data.bones}
+    groups = []
+    for k, raw_group in enumerate(raw):
+        g = Entry(data.skin.where, f"smooth_groups[{k}]", raw_group)
+        prims: list[Primitive] = []
+        for key, known in (("fillers", fillers), ("bones", bones)):
+            names = g.get(key, [])
+            if not isinstance(names, list):
+                raise g.fail(key, "expected a list of ids")
+            for name in names:
+                if str(name) not in known:
+                    raise g.fail(key, f"unknown id '{name}'")
+                entry = known[str(name)]
+                own = primitives_of(entry, data.skeleton, step)
+                if key == "bones" and entry.get("side", "bilateral") != "midline":
+                    own = own + [p.mirrored() for p in own]
+                prims.extend(own)
+        blend = data.skeleton.mm(g.number("blend_mm"))
+        if blend <= 0 or not prims:
+            raise g.fail("blend_mm", "expected a positive blend and at least one filler or bone")
+        groups.append((prims, blend))
+    return groups
+
+
+def mark_smooth_groups(data: AnatomyData, grid: Grid, occ: np.ndarray) -> None:
+    """Add the smooth union of every ``smooth_groups`` entry to the occupancy (a superset of
+    the hard union: the creases between the shapes fill in)."""
+    for prims, blend in smooth_groups(data, grid.spacing / 2):
+        lo = np.min([p.lo for p in prims], axis=0) - blend
+        hi = np.max([p.hi for p in prims], axis=0) + blend
+        box = grid.index_box(lo, hi)
+        if box is None:
+            continue
+        sub = Grid(grid.origin + grid.spacing * np.array([s.start for s in box]), grid.spacing,
+                   tuple(s.stop - s.start for s in box))
+        occ[box] |= evaluate(prims, sub, blend) <= 0
 
 
 def soft_clip(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: np.float32) -> np.ndarray:
