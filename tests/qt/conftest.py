@@ -20,6 +20,25 @@ def fbo_view_in_this_process(monkeypatch):
     monkeypatch.setenv("TRIGGER_ATLAS_VIEW", "fbo")
 
 
+@pytest.fixture(autouse=True)
+def collect_widgets_after_each_test():
+    """Delete closed widgets and collect cycles at a fixed point after every Qt test.
+
+    Panels tied to a controller by signal connections form reference cycles; left to the cyclic
+    garbage collector they were torn down at a random allocation of a later test, and once
+    (under load, in CI) the process aborted there (research: tech-pitfalls P2.6). Runs after
+    qtbot has closed the test's widgets (an autouse fixture is set up first, torn down last).
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    gc.collect()
+
+
 @pytest.fixture
 def require_display():
     """3D-window tests never skip in CI: without a display they fail there."""
