@@ -13,6 +13,7 @@ import numpy as np
 
 from viewer.anatomy import gates, spec
 from viewer.anatomy.bones import BoneShape, bone_shapes, build_bones
+from viewer.anatomy.errors import AnatomyDataError
 from viewer.anatomy.export import write_assets
 from viewer.anatomy.fields import mark_primitives
 from viewer.anatomy.muscles import build_muscles, muscle_parts
@@ -135,6 +136,8 @@ class _BonesAside:
         try:
             if self.pending is not None:
                 return self.pending.get()
+        except AnatomyDataError:  # bad bone data: the same error here, reported at once
+            raise
         except Exception:  # noqa: BLE001 - the worker died or failed: build them here
             pass
         finally:
