@@ -1,4 +1,5 @@
-"""The curved primitives of bones.yaml: ``sheet`` (a thickened spline patch) and ``cup`` (a socket)."""
+"""The curved primitives of bones.yaml: ``sheet`` (a thickened spline patch), ``cup`` (a socket) and
+``group`` (a union with cavities cut out of it: the orbits, the nasal aperture)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from viewer.anatomy.errors import AnatomyDataError
 from viewer.anatomy.points import Landmark, Skeleton
-from viewer.anatomy.sdf import Cup, Sheet, _spline, primitive
+from viewer.anatomy.sdf import Carved, Cup, Ellipsoid, Sheet, _spline, primitive
 
 WHERE = "data/anatomy/bones.yaml"
 
@@ -135,3 +136,47 @@ def test_sheet_distance_is_exact_near_and_held_far_away():
         brute = np.min(np.linalg.norm(above[:, None] - sheet.samples[None], axis=2) - sheet.radii[None], axis=1)
         assert np.allclose(d[:2], brute[:2], atol=1e-9)          # within reach: exact
         assert np.all(d[2:] == pytest.approx(SHEET_REACH))        # beyond: held, still outside
+
+
+def _carved_head(sk: Skeleton) -> Carved:
+    """A ball on the midline with an opening cut into its right side, mirrored inside the group."""
+    raw = {"group": [{"sphere": [0.0, 0.0, 0.5], "r": 40}],
+           "minus": [{"sphere": {"at": [0.0, 0.0, 0.5], "off": [30, 0, 0]}, "r": 12}],
+           "mirror": True, "blend_mm": 2}
+    (group,) = primitive(raw, WHERE, "skull.shapes[0]", sk, 0.002)
+    assert isinstance(group, Carved)
+    return group
+
+
+def test_group_cuts_its_cavities_out_of_its_shapes_only():
+    sk = _skeleton()
+    group = _carved_head(sk)
+    c = sk.resolve([0.0, 0.0, 0.5], WHERE)
+    ball = Ellipsoid(c, np.full(3, 0.04))
+    # the middle of the ball stays solid (18 mm from either cavity); the cavities are empty
+    assert group.distance(c[None])[0] == pytest.approx(-0.018, abs=1e-9)
+    for side in (1, -1):
+        hole = c + np.array([side * 0.036, 0.0, 0.0])
+        assert ball.distance(hole[None])[0] < 0 < group.distance(hole[None])[0]
+    # far from the cavity the group is the ball itself
+    p = c + np.array([[0.0, 0.02, 0.0], [0.0, 0.0, -0.045], [0.0, 0.05, 0.0]])
+    assert np.allclose(group.distance(p), ball.distance(p), atol=1e-9)
+    # a bone of a group and another shape: the cavity does not cut the other shape
+    (plug,) = primitive({"sphere": {"at": [0.0, 0.0, 0.5], "off": [36, 0, 0]}, "r": 5}, WHERE, "x", sk, 0.002)
+    hole = c + np.array([[0.036, 0.0, 0.0]])
+    assert min(group.distance(hole)[0], plug.distance(hole)[0]) < 0
+
+
+def test_group_mirrors_as_a_whole_and_reports_bad_records():
+    sk = _skeleton()
+    group = _carved_head(sk)
+    rng = np.random.default_rng(7)
+    p = rng.uniform([-0.06, -0.05, 0.82], [0.06, 0.05, 0.93], size=(200, 3))
+    flip = np.array([-1.0, 1.0, 1.0])
+    assert np.allclose(group.mirrored().distance(p * flip), group.distance(p))
+    assert np.allclose(group.distance(p * flip), group.distance(p))   # mirrored inside: symmetric
+    for raw, field in (({"group": []}, "group"), ({"group": [{"sphere": "hip_centre", "r": 5}], "minus": 3}, "minus"),
+                       ({"group": [{"sphere": "hip_centre", "r": 5}], "blend_mm": -1}, "blend_mm"),
+                       ({"group": [{"sphere": "hip_centre"}]}, "r")):
+        with pytest.raises(AnatomyDataError, match=f"field '{field}'"):
+            primitive(raw, WHERE, "skull.shapes[0]", sk, 0.002)

@@ -21,8 +21,9 @@ class Field:
         idx = ((np.asarray(points) - self.grid.origin) / self.grid.spacing).T
         return ndimage.map_coordinates(self.values, idx, order=1, mode="constant", cval=FAR)
 
-    def gradient(self, points: np.ndarray) -> np.ndarray:
-        h = self.grid.spacing
+    def gradient(self, points: np.ndarray, step: float | None = None) -> np.ndarray:
+        """Unit gradient by central differences ``step`` apart (default: the grid spacing)."""
+        h = self.grid.spacing if step is None else step
         out = np.empty((len(points), 3))
         for k in range(3):
             e = np.zeros(3)

@@ -138,13 +138,13 @@ def _centre(entry: Entry, sk: Skeleton, o_mid: np.ndarray, i_mid: np.ndarray, s:
 def design_sheet(entry: Entry, sk: Skeleton) -> Sheet:
     """The undraped sheet of one muscle part (right side)."""
     s = np.linspace(0.0, 1.0, DESIGN_S)
-    t = np.linspace(0.0, 1.0, DESIGN_T)
+    t = np.linspace(0.0, 1.0, _design_strands(entry))
     O, I = _ends(entry, "origin", sk), _ends(entry, "insertion", sk)
     oc, ic = _curve(O), _curve(I)
     o_line = oc(t) if oc is not None else None
     i_line = ic(t) if ic is not None else None
-    o_mid = o_line[DESIGN_T // 2] if o_line is not None else O[0]
-    i_mid = i_line[DESIGN_T // 2] if i_line is not None else I[0]
+    o_mid = o_line[len(t) // 2] if o_line is not None else O[0]
+    i_mid = i_line[len(t) // 2] if i_line is not None else I[0]
     centre = _centre(entry, sk, o_mid, i_mid, s)
     tangent = np.gradient(centre, s, axis=0)
     tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
@@ -181,6 +181,16 @@ def design_sheet(entry: Entry, sk: Skeleton) -> Sheet:
         mid = mid + normal * (dome(s)[:, None] * (1 - (2 * t - 1) ** 2)[None, :])[..., None]
         normal = _normals(mid, s, t, normal)
     return Sheet(s, t, mid, normal, thickness)
+
+
+def _design_strands(entry: Entry) -> int:
+    """Strands of the design grid across the fibres: DESIGN_T, times the optional
+    ``design_across`` (1-3, default 1) - a zig-zag origin line (the interlocking digitations of
+    serratus anterior and the external oblique) needs more than 21 samples to keep its notches."""
+    value = entry.number("design_across", 1)
+    if value != int(value) or not 1 <= value <= 3:
+        raise entry.fail("design_across", f"expected a whole number 1 to 3, got {value:g}")
+    return (DESIGN_T - 1) * int(value) + 1
 
 
 def _across_factor(entry: Entry, key: str, t: np.ndarray) -> np.ndarray:

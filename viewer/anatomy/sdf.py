@@ -1,4 +1,4 @@
-"""Signed-distance primitives (capsules, tubes, ellipsoids, plates, sheets, cups) and grid evaluation.
+"""Signed-distance primitives (capsules, tubes, ellipsoids, plates, sheets, cups, carved groups) and grid evaluation.
 
 Bones and the skin's soft-tissue fillers are written in ``bones.yaml`` / ``skin.yaml`` as lists
 of these primitives on landmark expressions; sizes are millimetres at the default stature.
@@ -191,6 +191,34 @@ class Cup(Primitive):
         return Cup(self.c * m, self.axis * m, self.radius, self.thickness, self.cover)
 
 
+@dataclass
+class Carved(Primitive):
+    """A smooth union of shapes with cavities cut out of it (an opening such as the bony orbit or
+    the nasal aperture, a shallow fossa): ``max(union, -cavities)`` with a smooth band of
+    ``blend`` metres. One primitive to its users, so a cavity cuts only this group's shapes and
+    every user that takes the nearest of many primitives still sees one signed distance."""
+
+    shapes: list[Primitive]
+    cavities: list[Primitive]
+    blend: float
+
+    def __post_init__(self):
+        self.lo = np.min([s.lo for s in self.shapes], axis=0)
+        self.hi = np.max([s.hi for s in self.shapes], axis=0)
+
+    def distance(self, p: np.ndarray) -> np.ndarray:
+        solid = np.full(len(p), FAR)
+        for shape in self.shapes:
+            solid = smin(solid, shape.distance(p), self.blend)
+        if not self.cavities:
+            return solid
+        hole = np.min([c.distance(p) for c in self.cavities], axis=0)
+        return -smin(-solid, hole, self.blend)  # smooth maximum of solid and -hole
+
+    def mirrored(self) -> "Carved":
+        return Carved([s.mirrored() for s in self.shapes], [c.mirrored() for c in self.cavities], self.blend)
+
+
 def _fan_samples(polygon: np.ndarray, step: float) -> np.ndarray:
     centre = polygon.mean(axis=0)
     out = []
@@ -253,14 +281,33 @@ def _cup(entry: Entry, sk: Skeleton) -> Cup:
                sk.mm(entry.number("thickness")), float(np.radians(cover)))
 
 
+def _group(entry: Entry, sk: Skeleton, step: float) -> Carved:
+    """``group: [shape, ...]`` with optional ``minus: [shape, ...]`` (cavities cut out of the
+    group only), ``blend_mm`` (the smooth band of both, default 4) and ``mirror: true`` (mirrored
+    copies of the off-midline shapes and cavities inside the group: a cavity of one side must not
+    be filled again by the other side's copy of a midline shape)."""
+    def shapes_of(key: str) -> list[Primitive]:
+        if key == "minus" and entry.get(key, []) == []:  # no cavities
+            return []
+        return primitives_of(entry, sk, step, key)
+
+    blend = entry.number("blend_mm", 4.0)
+    if blend < 0:
+        raise entry.fail("blend_mm", f"expected zero or more millimetres, got {blend}")
+    return Carved(shapes_of("group"), shapes_of("minus"), sk.mm(blend))
+
+
 def primitive(raw: dict, where: str, name: str, sk: Skeleton, step: float) -> list[Primitive]:
-    """Build the primitive(s) of one record: capsule, tube, sphere, ellipsoid, plate, sheet or cup."""
+    """Build the primitive(s) of one record: capsule, tube, sphere, ellipsoid, plate, sheet, cup
+    or group (a carved union of other records)."""
     entry = Entry(where, name, raw)
-    kinds = [k for k in ("capsule", "tube", "sphere", "ellipsoid", "plate", "sheet", "cup") if k in raw]
+    kinds = [k for k in ("capsule", "tube", "sphere", "ellipsoid", "plate", "sheet", "cup", "group") if k in raw]
     if len(kinds) != 1:
         raise entry.fail("shape", "each primitive needs exactly one of capsule, tube, sphere, ellipsoid, plate, "
-                                  "sheet, cup")
+                                  "sheet, cup, group")
     kind = kinds[0]
+    if kind == "group":
+        return [_group(entry, sk, step)]
     if kind == "sheet":
         return [_sheet(entry, sk, step)]
     if kind == "cup":

@@ -4,7 +4,7 @@ Occupancy of everything beneath the skin (the face fillers of ``skin.yaml: smoot
 united with a smooth minimum, so the face is one sculpted surface) -> closing per body segment
 (``skinshape``; radius and blur blend smoothly across the seams) -> signed distance (EDT) -> Gaussian blend (smaller on the
 face) -> marching cubes at the regional fat depth of ``skin.yaml``
-(see ``skin_field``) -> topology-preserving decimation per level of detail -> isotropic
+(see ``skin_field``; the creases of ``skin.yaml: carves`` cut in last, ``skincarve``) -> topology-preserving decimation per level of detail -> isotropic
 remeshing on the level set (``remesh``; over the head the level set of a finer field blended
 in, ``skindetail``; face and ears meshed finer, ``remesh.zones``) -> Taubin smoothing -> region
 atlas.
@@ -22,6 +22,7 @@ from viewer.anatomy import meshutil, remesh
 from viewer.anatomy.fields import Field, mark_points, mark_primitives, signed_distance
 from viewer.anatomy.parts import Part
 from viewer.anatomy.sdf import Grid, Primitive, evaluate, primitives_of
+from viewer.anatomy.skincarve import apply_carves
 from viewer.anatomy.skindetail import detail_config, detail_field, extra_anchors
 from viewer.anatomy.skinshape import blur_smooth, close_smooth, fat_slabs, segment_map
 from viewer.anatomy.spec import AnatomyData, Entry
@@ -46,7 +47,7 @@ def filler_primitives(data: AnatomyData, built_anatomy: set[str], step: float,
 
 def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
                muscle_points: list[np.ndarray], blur_scale: float = 1.0,
-               blur_override: dict[str, float] | None = None) -> np.ndarray:
+               blur_override: dict[str, float] | None = None, carve: bool = True) -> np.ndarray:
     """Signed distance (m) of the skin: negative inside, zero on the skin.
 
     Tissue occupancy -> closing per body segment (radius and blur vary smoothly across the
@@ -77,6 +78,8 @@ def skin_field(data: AnatomyData, grid: Grid, solid_prims: list[Primitive],
         d = dist[rows]
         thinnest = np.minimum(np.maximum(min_fat, min_fraction * fat), fat)
         blend[rows] = soft_clip(blend[rows] - fat, d - fat - extra, d - thinnest, soft)
+    if carve:  # the mouth line and the lid openings (skin.yaml: carves)
+        apply_carves(data, grid, blend)
     return blend
 
 
@@ -217,7 +220,8 @@ def _detail_maker(data: AnatomyData, grid: Grid, solid_prims: list[Primitive], m
     override = {str(k): float(v) for k, v in raw.items()}
 
     def make(fine: Grid) -> np.ndarray:
-        return skin_field(data, fine, solid_prims, muscle_points, grid.spacing / fine.spacing, override)
+        # the carves are cut in exactly where the finer field is sampled (skindetail)
+        return skin_field(data, fine, solid_prims, muscle_points, grid.spacing / fine.spacing, override, carve=False)
 
     return make
 
