@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from viewer.anatomy.sdf import FAR, Grid, Primitive, primitives_of
+from viewer.anatomy.sdf import FAR, Grid, Primitive, primitives_of, smin
 from viewer.anatomy.spec import AnatomyData, Entry
 
 
@@ -107,8 +107,5 @@ def point_carver(data: AnatomyData, step: float) -> Callable[[np.ndarray, np.nda
 
 
 def _smooth_max(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
-    """Polynomial smooth maximum (Quilez 2013) over about ``k``; the plain maximum for k = 0."""
-    if k <= 0:
-        return np.maximum(a, b)
-    h = np.maximum(k - np.abs(a - b), 0) / k
-    return np.maximum(a, b) + (h * h * (k / 4)).astype(np.result_type(a, b))
+    """Smooth maximum over about ``k`` (the polynomial smooth minimum of sdf.py, mirrored)."""
+    return -smin(-a, -b, k)
