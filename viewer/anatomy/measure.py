@@ -21,10 +21,19 @@ LANDMARK_HEIGHTS = {
 # name -> (height / H, reference x / H of the limb or trunk, mean mm, SD mm, plane tilt deg,
 # SDs allowed above the mean). The neck gets 1 SD above: the skin keeps a thin fat layer over
 # the neck muscles, which are not leaner than the army sample's.
-# The neck is cut perpendicular to the neck below the larynx; the thigh just below the crotch
-# (at the gluteal furrow itself the thighs of the figure touch).
+# Neck: ANSUR II neck circumference is taken with the tape just below the laryngeal prominence
+# and perpendicular to the long axis of the neck (Hotzman et al. 2011, Measurer's Handbook:
+# US Army and Marine Corps Anthropometric Surveys 2010-2011, NATICK/TR-11/017; research note
+# 2.2). The prominence lies about 3.5 cm below the menton (0.870 H; thyromental distance
+# 5.5-6.5 cm with the head neutral, the notch 4-5 cm behind the chin) and 5-6 cm above the
+# jugular notch (0.819 H), in front of C4-C5. The plane crosses the midline of the front of the
+# neck (skin at y ~ 0.049 H) at 0.850 H, below the submental region (until round 8 it met the
+# front at 0.868 H, through the corner under the chin), and rises 28 deg backwards, the tilt
+# that gives the model's smallest section there (perpendicular to its neck: 24 deg reads 15 mm
+# and 30 deg 5 mm longer), to 0.894 H at the back of the neck. The thigh is cut just below the
+# crotch (at the gluteal furrow itself the thighs of the figure touch).
 GIRTHS = {
-    "neck": (0.890, 0.0, 397.6, 25.8, 25.0, 1.0),
+    "neck": (0.876, 0.0, 397.6, 25.8, 28.0, 1.0),
     "chest": (0.735, 0.0, 1058.7, 87.4, 0.0, 0.5),
     "waist": (0.601, 0.0, 940.6, 111.7, 0.0, 0.5),
     "buttock": (0.520, 0.0, 1019.5, 76.7, 0.0, 0.5),
