@@ -45,7 +45,7 @@ def test_mentolabial_sulcus_lies_between_lower_lip_and_chin_on_the_midline():
     sk = data.skeleton
     cut = {c.name: c for c in carves(data, 0.0005)}["mentolabial_sulcus"]
     menton, nasion = sk.resolve("menton", "t"), sk.resolve("nasion", "t")
-    stomion = sk.resolve({"at": "nasion", "off": [0, 14, -76]}, "t")
+    stomion = _face_probes(sk)["stomion"]
     lo, hi = menton[2], stomion[2]
     # the deepest point of the groove, searched along the midline in front of the chin
     zs = np.linspace(lo, hi, 200)
